@@ -1,0 +1,62 @@
+/**
+ * Key arithmetic shared by every backend and the domain model: parent folder,
+ * joining, and the checks that keep user-supplied names inside their root.
+ */
+import { posix } from "node:path";
+import { UnsafePathError } from "../errors.js";
+
+/** The parent folder of a key, as Python's `Path(key).parent` (`"project.json"` gives `"."`). */
+export function parentKey(key: string): string {
+  return posix.dirname(key);
+}
+
+/** The last segment of a key. */
+export function baseName(key: string): string {
+  return posix.basename(key);
+}
+
+/**
+ * Joins trusted folder keys. `.` vanishes as in pathlib (`join(".", "a")` is `"a"`);
+ * use {@link safeJoin} for anything that came from a caller or a manifest.
+ */
+export function joinKey(...parts: string[]): string {
+  return posix.join(...parts);
+}
+
+/**
+ * Checks that `relative` is a plain relative path that stays inside its base:
+ * no `..` or `.` segment, no absolute path, no backslash, no NUL or other control
+ * character, no percent-encoded separator or dot, no empty segment. Returns it unchanged.
+ *
+ * @param what - names the value in the error message, e.g. `artifact file name`.
+ * @throws UnsafePathError when the path could escape its base.
+ */
+export function assertSafeRelative(relative: string, what: string): string {
+  const reason = unsafeReason(relative);
+  if (reason) {
+    throw new UnsafePathError(
+      `Refusing ${what} ${JSON.stringify(relative)}: ${reason}. Use a relative name made of plain segments separated by "/".`,
+    );
+  }
+  return relative;
+}
+
+function unsafeReason(p: string): string | undefined {
+  if (typeof p !== "string") return "it is not a string";
+  if (p.length === 0) return "it is empty";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(p)) return "it contains a control character";
+  if (p.includes("\\")) return "it contains a backslash";
+  if (p.startsWith("/") || /^[a-zA-Z]:/.test(p)) return "it is an absolute path";
+  if (/%(2e|2f|5c|00)/i.test(p)) return "it contains a percent-encoded dot, separator or NUL";
+  for (const segment of p.split("/")) {
+    if (segment === "") return "it has an empty segment";
+    if (segment === "." || segment === "..") return `it has a "${segment}" segment`;
+  }
+  return undefined;
+}
+
+/** Joins `base` with a caller- or manifest-supplied relative path after {@link assertSafeRelative}. */
+export function safeJoin(base: string, relative: string, what: string): string {
+  return posix.join(base, assertSafeRelative(relative, what));
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // Tests import workspace packages from their TypeScript sources (see each package's exports map).
+  resolve: { conditions: ["lazyscribe-source"] },
+  ssr: { resolve: { conditions: ["lazyscribe-source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});

@@ -5,7 +5,7 @@
  * lock file while it compares and renames, so concurrent processes serialise.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, type Stats } from "node:fs";
+import { createReadStream, createWriteStream, type BigIntStats } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import type { Readable } from "node:stream";
@@ -76,7 +76,7 @@ export class LocalStorage implements Storage {
     if (options?.onProgress) {
       let bytes = 0;
       const onProgress = options.onProgress;
-      stream.on("data", (chunk) => onProgress({ bytes: (bytes += chunk.length), totalBytes: info.size }));
+      stream.on("data", (chunk) => onProgress({ bytes: (bytes += chunk.length), totalBytes: Number(info.size) }));
     }
     return stream;
   }
@@ -224,9 +224,9 @@ export class LocalStorage implements Storage {
     }
   }
 
-  async #statFile(key: string, operation: StorageOperation): Promise<Stats | null> {
+  async #statFile(key: string, operation: StorageOperation): Promise<BigIntStats | null> {
     try {
-      const info = await stat(key);
+      const info = await stat(key, { bigint: true });
       if (info.isDirectory()) return null;
       return info;
     } catch (err) {
@@ -237,12 +237,13 @@ export class LocalStorage implements Storage {
   }
 }
 
-function versionOf(info: { ino: number | bigint; mtimeMs: number | bigint; size: number | bigint }): string {
-  return `${info.ino}-${info.mtimeMs}-${info.size}`;
+// Inode, nanosecond mtime and size: every rename-into-place gets a new inode, so the token changes on each write.
+function versionOf(info: BigIntStats): string {
+  return `${info.ino}-${info.mtimeNs}-${info.size}`;
 }
 
-function toStat(info: Stats): ObjectStat {
-  return { size: info.size, version: versionOf(info), lastModified: info.mtime };
+function toStat(info: BigIntStats): ObjectStat {
+  return { size: Number(info.size), version: versionOf(info), lastModified: info.mtime };
 }
 
 function preconditionFailed(operation: StorageOperation, key: string, why: string): StorageError {

@@ -5,3 +5,4 @@ export * from "./location.js";
 export * from "./body.js";
 export * from "./memory-storage.js";
 export * from "./registry.js";
+export * from "./transfer.js";

@@ -1,0 +1,100 @@
+/** Reading and writing artifact files through the storage protocol. */
+import type { Readable } from "node:stream";
+import { ArtifactLoadError, SaveError } from "../errors.js";
+import { safeJoin } from "../storage/keys.js";
+import type { Storage, WritePrecondition } from "../storage/protocol.js";
+import { isStorageError } from "../storage/storage-error.js";
+import { warnOutputOnly, type Artifact } from "./artifact.js";
+import type { HandlerOptions } from "./handler.js";
+
+/** Options of the artifact loaders. */
+export interface LoadArtifactOptions {
+  /** Check that this runtime matches the one that wrote the file. @default true */
+  validate?: boolean;
+  /** Options passed to the handler's reader. */
+  readOptions?: HandlerOptions;
+}
+
+/** Encodes an artifact's value and writes it to `key`; the caller decides when to clear `dirty`. */
+export async function writeArtifactFile(
+  storage: Storage,
+  key: string,
+  artifact: Artifact,
+  what: string,
+  precondition?: WritePrecondition,
+): Promise<void> {
+  try {
+    const handler = artifact.resolveHandler();
+    const body = await handler.encode(artifact.value, artifact.writerOptions);
+    await storage.write(key, body, { precondition });
+  } catch (cause) {
+    if (isStorageError(cause, "PRECONDITION_FAILED")) throw cause;
+    throw new SaveError(`Unable to write ${what} "${artifact.name}" to ${key}: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
+}
+
+/** Reads and decodes an artifact file. */
+export async function readArtifactFile(storage: Storage, key: string, artifact: Artifact, options: LoadArtifactOptions = {}): Promise<unknown> {
+  if (options.validate ?? true) artifact.validateEnvironment();
+  const handler = artifact.resolveHandler();
+  const data = await readRaw(storage, key, artifact);
+  let value: unknown;
+  try {
+    value = await handler.decode(data, options.readOptions ?? {});
+  } catch (cause) {
+    throw new ArtifactLoadError(`The file of artifact "${artifact.name}" at ${key} could not be decoded by the "${artifact.handler}" handler: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
+  warnOutputOnly(artifact, "loaded");
+  return value;
+}
+
+/** The stored bytes of an artifact, whatever its handler. */
+export async function readRaw(storage: Storage, key: string, artifact: Artifact): Promise<Uint8Array> {
+  try {
+    return await storage.read(key);
+  } catch (cause) {
+    throw notStored(cause, key, artifact);
+  }
+}
+
+/** A stream over the stored bytes of an artifact. */
+export async function openRaw(storage: Storage, key: string, artifact: Artifact): Promise<Readable> {
+  try {
+    return await storage.readStream(key);
+  } catch (cause) {
+    throw notStored(cause, key, artifact);
+  }
+}
+
+function notStored(cause: unknown, key: string, artifact: Artifact): unknown {
+  if (!isStorageError(cause, "NOT_FOUND")) return cause;
+  const hint = artifact.dirty ? " It has not been saved yet: call save() first." : "";
+  return new ArtifactLoadError(`The file of artifact "${artifact.name}" is missing at ${key}.${hint}`, { cause });
+}
+
+/**
+ * Writes a not-yet-stored artifact with "only if absent", so it never replaces a
+ * file another writer stored under the same name (two versions logged in the
+ * same second share a default name, W13). On a clash the file name gets a
+ * `-2`, `-3`, ... suffix before its extension and `artifact.fname` is updated.
+ */
+export async function writeNewArtifactFile(storage: Storage, folder: string, artifact: Artifact, what: string): Promise<void> {
+  const original = artifact.fname;
+  for (let n = 1; n <= 100; n++) {
+    const fname = n === 1 ? original : withSuffix(original, n);
+    try {
+      await writeArtifactFile(storage, safeJoin(folder, fname, `file name of ${what} "${artifact.name}"`), artifact, what, { ifNoneMatch: "*" });
+      artifact.fname = fname;
+      return;
+    } catch (err) {
+      if (!isStorageError(err, "PRECONDITION_FAILED")) throw err;
+    }
+  }
+  throw new SaveError(`Unable to write ${what} "${artifact.name}": 100 files named like ${original} already exist in ${folder}.`);
+}
+
+function withSuffix(fname: string, n: number): string {
+  const slash = fname.lastIndexOf("/");
+  const dot = fname.lastIndexOf(".");
+  return dot > slash + 1 ? `${fname.slice(0, dot)}-${n}${fname.slice(dot)}` : `${fname}-${n}`;
+}

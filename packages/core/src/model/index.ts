@@ -1,0 +1,10 @@
+export * from "./experiment.js";
+export * from "./experiment-test.js";
+export * from "./project.js";
+export * from "./repository.js";
+export * from "./release.js";
+export * from "./registry.js";
+export { promoteArtifact } from "./promotion.js";
+export { pythonUnifiedDiff, pythonSplitLines } from "./version-diff.js";
+export type { ConflictRetryOptions } from "./manifest-commit.js";
+export type { LogArtifactOptions } from "./owned-artifacts.js";

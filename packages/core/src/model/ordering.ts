@@ -1,0 +1,23 @@
+/**
+ * Python lazyscribe's experiment order: same slug → by `last_updated`,
+ * otherwise by `created_at`; lists are kept sorted by bisect-right insertion.
+ */
+import type { Experiment } from "./experiment.js";
+
+/** `a < b` in Python's experiment order. */
+export function experimentLess(a: Experiment, b: Experiment): boolean {
+  if (a.slug === b.slug) return a.lastUpdated.getTime() < b.lastUpdated.getTime();
+  return a.createdAt.getTime() < b.createdAt.getTime();
+}
+
+/** Inserts `item` after every element it is not less than (Python's `bisect.insort_right`). */
+export function insortRight(list: Experiment[], item: Experiment): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (experimentLess(item, list[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  list.splice(lo, 0, item);
+}

@@ -1,0 +1,421 @@
+/** A project: the experiments of one `project.json`, on any store. */
+import pLimit from "p-limit";
+import { Artifact } from "../artifacts/artifact.js";
+import { writeNewArtifactFile } from "../artifacts/artifact-io.js";
+import { decodePythonJson, encodePythonJson } from "../json/index.js";
+import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
+import { joinKey, parentKey } from "../storage/keys.js";
+import { formatLocation, parseLocation } from "../storage/location.js";
+import type { Storage } from "../storage/protocol.js";
+import { getStorage, type StorageSettings } from "../storage/registry.js";
+import { isStorageError } from "../storage/storage-error.js";
+import { parseIsoTimestamp, stamp } from "../time/index.js";
+import { slugify } from "../naming/index.js";
+import { Test } from "./experiment-test.js";
+import { defaultAuthor, Experiment, type ExperimentJSON } from "./experiment.js";
+import { commitManifest, type ConflictRetryOptions } from "./manifest-commit.js";
+import { experimentEntrySchema, validateEntry, type ExperimentEntry } from "./manifest-schema.js";
+import { insortRight } from "./ordering.js";
+import { registry as sharedRegistry, type Registry } from "./registry.js";
+
+/** Project open modes, as in Python: `r` read-only, `a` append, `w` replace, `w+` edit. */
+export type ProjectMode = "r" | "a" | "w" | "w+";
+
+const MODES: readonly ProjectMode[] = ["r", "a", "w", "w+"];
+
+/** Progress of a save: files written of the total. */
+export interface SaveProgress {
+  /** Files written so far (artifacts, then the manifest). */
+  files: number;
+  /** Files this save writes. */
+  totalFiles: number;
+}
+
+/** Options of `save()`. */
+export interface SaveOptions {
+  /** Artifact files written at once. @default 8 */
+  concurrency?: number;
+  /** In mode `w`, replace the file even if it changed after it was opened. @default false */
+  force?: boolean;
+  /** Bounds of the merge-and-retry loop when other writers save at the same time. */
+  retry?: ConflictRetryOptions;
+  /** Called after each file is written. */
+  onProgress?: (progress: SaveProgress) => void;
+}
+
+/** Options of {@link Project.open}. */
+export interface ProjectOpenOptions {
+  /** @default "a" */
+  mode?: ProjectMode;
+  /** Author of new experiments. @default the OS login name */
+  author?: string;
+  /** A ready store, or settings for the URL's backend (region, endpoint, credentials, client). */
+  storage?: Storage | StorageSettings;
+  /** Registry for `key|slug` dependencies. @default the shared `registry` */
+  registry?: Registry;
+}
+
+interface LoadContext {
+  opened: Map<string, Project>;
+  stack: Set<string>;
+}
+
+/** Python lazyscribe's `Project`, with saves that merge concurrent writers instead of dropping them. */
+export class Project {
+  /** The location as given to {@link Project.open}. */
+  readonly fpath: string;
+  /** The URL scheme (`file`, `s3`, ...). */
+  readonly protocol: string;
+  /** Key of `project.json` inside the store. */
+  readonly path: string;
+  /** Folder of the experiment folders (parent of `path`). */
+  readonly dir: string;
+  /** The store. */
+  readonly storage: Storage;
+  /** The open mode. */
+  readonly mode: ProjectMode;
+  /** Author of experiments logged here. */
+  readonly author: string;
+  /** Registry used to name and resolve dependencies. */
+  readonly registry: Registry;
+  #experiments: Experiment[] = [];
+  /** Version of the manifest this project last read or wrote (`null`: absent). */
+  #manifestVersion: string | null = null;
+  #saving: Promise<unknown> = Promise.resolve();
+
+  private constructor(fpath: string, protocol: string, path: string, storage: Storage, mode: ProjectMode, author: string, registry: Registry) {
+    this.fpath = fpath;
+    this.protocol = protocol;
+    this.path = path;
+    this.dir = parentKey(path);
+    this.storage = storage;
+    this.mode = mode;
+    this.author = author;
+    this.registry = registry;
+  }
+
+  /**
+   * Opens a project. Modes `r`, `a` and `w+` load the file when it exists; `w`
+   * starts empty and its save replaces the file.
+   *
+   * @throws InvalidArgumentError for an unknown mode; ManifestError for a malformed file.
+   */
+  static async open(fpath = "project.json", options: ProjectOpenOptions = {}): Promise<Project> {
+    const mode = options.mode ?? "a";
+    if (!MODES.includes(mode)) throw new InvalidArgumentError(`Invalid project mode ${JSON.stringify(mode)}: use one of "r", "a", "w", "w+".`);
+    const { protocol, path } = parseLocation(fpath);
+    const storage = await getStorage(protocol, options.storage);
+    const project = new Project(fpath, protocol, path, storage, mode, options.author ?? defaultAuthor(), options.registry ?? sharedRegistry);
+    if (mode === "w") project.#manifestVersion = (await storage.stat(path))?.version ?? null;
+    else await project.#load({ opened: new Map(), stack: new Set([project.#identity()]) });
+    return project;
+  }
+
+  /** The experiments, kept in Python's order (by `created_at`; same slug by `last_updated`). */
+  get experiments(): readonly Experiment[] {
+    return this.#experiments;
+  }
+
+  /** Re-reads the file, replacing the experiments in memory. */
+  async load(): Promise<void> {
+    await this.#load({ opened: new Map(), stack: new Set([this.#identity()]) });
+  }
+
+  /**
+   * Logs an experiment: `body` receives it, and it is appended only when
+   * `body` resolves. Returns the experiment.
+   *
+   * @throws ReadOnlyError in mode `r` (before `body` runs).
+   */
+  async log(name: string, body: (experiment: Experiment) => unknown): Promise<Experiment> {
+    this.#assertWritable("log experiments");
+    const experiment = new Experiment({ name, project: this.path, storage: this.storage, author: this.author });
+    await body(experiment);
+    this.append(experiment);
+    return experiment;
+  }
+
+  /** Inserts an experiment at its sorted position. */
+  append(experiment: Experiment): void {
+    this.#assertWritable("append experiments");
+    insortRight(this.#experiments, experiment);
+  }
+
+  /**
+   * A new project with this one's location and settings holding the experiments of
+   * all: for each slug the newest `last_updated` wins, and on a tie the later
+   * project in the argument list (Python's actual behaviour).
+   */
+  merge(...others: Project[]): Project {
+    const merged = new Project(this.fpath, this.protocol, this.path, this.storage, this.mode, this.author, this.registry);
+    merged.#experiments = mergeExperiments(this.#experiments, ...others.map((o) => o.#experiments));
+    merged.#manifestVersion = this.#manifestVersion;
+    return merged;
+  }
+
+  /** The experiments for which `predicate` is true, in order. */
+  filter(predicate: (experiment: Experiment) => unknown): Experiment[] {
+    return this.#experiments.filter((e) => predicate(e));
+  }
+
+  /** True when an experiment has this slug or short slug. */
+  has(slugOrShortSlug: string): boolean {
+    return this.#experiments.some((e) => e.slug === slugOrShortSlug || e.shortSlug === slugOrShortSlug);
+  }
+
+  /**
+   * The newest experiment with this slug or short slug.
+   *
+   * @throws NotFoundError when none matches.
+   */
+  get(slugOrShortSlug: string): Experiment {
+    for (let i = this.#experiments.length - 1; i >= 0; i--) {
+      const e = this.#experiments[i]!;
+      if (e.slug === slugOrShortSlug || e.shortSlug === slugOrShortSlug) return e;
+    }
+    throw new NotFoundError(`No experiment with slug or short slug "${slugOrShortSlug}" in ${formatLocation(this.protocol, this.path)}.`);
+  }
+
+  /** The experiment objects exactly as written to `project.json`. */
+  toJSON(): ExperimentJSON[] {
+    return this.#experiments.map((e) => e.toJSON(this.#namer));
+  }
+
+  /** Iterates the experiments' manifest objects, as Python's `iter(project)`. */
+  *[Symbol.iterator](): IterableIterator<ExperimentJSON> {
+    yield* this.toJSON();
+  }
+
+  /**
+   * Saves: writes every unsaved artifact first, then the manifest, so the
+   * manifest never names a file that is not stored. When another writer saved
+   * in between, their experiments are merged in (newest `last_updated` per
+   * slug) and the save retries. Nothing changes in memory unless it succeeds.
+   *
+   * @throws ReadOnlyError in mode `r`; SaveError when a write fails or retries run out.
+   */
+  async save(options: SaveOptions = {}): Promise<void> {
+    this.#assertWritable("save");
+    const run = this.#saving.then(() => this.#save(options));
+    this.#saving = run.catch(() => undefined);
+    return run;
+  }
+
+  async #save(options: SaveOptions): Promise<void> {
+    const editable = this.#experiments.filter((e) => !e.readOnly && (e.dirty || e.hasDirtyArtifacts));
+    const stampAuthor = this.mode === "w+" ? new Set(editable.filter((e) => e.dirty)) : new Set<Experiment>();
+    const encode = (list: Experiment[]) =>
+      encodeManifest(list.map((e) => ({ ...e.toJSON(this.#namer), ...(stampAuthor.has(e) ? { last_updated_by: this.author } : {}) })), this.path);
+    // Encode before writing anything, so an unserialisable value fails the save with no file written.
+    let text = encode(this.#experiments);
+    const pending: Array<{ artifact: Artifact; folder: string; what: string }> = [];
+    for (const e of editable) {
+      for (const a of e.artifacts) if (a.dirty) pending.push({ artifact: a, folder: e.path, what: "artifact" });
+      for (const t of e.tests) for (const a of t.artifacts) if (a.dirty) pending.push({ artifact: a, folder: t.path, what: "test artifact" });
+    }
+    const fnamesBefore = pending.map(({ artifact }) => artifact.fname);
+    const totalFiles = pending.length + 1;
+    let files = 0;
+    const limit = pLimit(options.concurrency ?? 8);
+    await Promise.all(
+      pending.map(({ artifact, folder, what }) =>
+        limit(async () => {
+          await writeNewArtifactFile(this.storage, folder, artifact, what);
+          options.onProgress?.({ files: ++files, totalFiles });
+        }),
+      ),
+    );
+
+    if (pending.some(({ artifact }, i) => artifact.fname !== fnamesBefore[i])) text = encode(this.#experiments);
+    let merged = this.#experiments;
+    const committed = await commitManifest({
+      storage: this.storage,
+      key: this.path,
+      baseVersion: this.#manifestVersion,
+      text,
+      retry: options.retry,
+      rebase: async (stored) => {
+        if (this.mode === "w" && !options.force) {
+          throw new SaveError(
+            `${formatLocation(this.protocol, this.path)} changed after it was opened in mode "w". Saving would replace someone else's experiments; pass { force: true } to save() to replace it anyway, or open in mode "a" to add to it.`,
+          );
+        }
+        if (this.mode === "w") return text;
+        const theirs = stored === null ? [] : await this.#parse(stored, { opened: new Map(), stack: new Set([this.#identity()]) });
+        merged = mergeExperiments(theirs, this.#experiments);
+        return (text = encode(merged));
+      },
+    });
+    options.onProgress?.({ files: ++files, totalFiles });
+
+    for (const { artifact } of pending) artifact.dirty = false;
+    for (const e of editable) e.markSaved(stampAuthor.has(e) ? this.author : undefined);
+    this.#experiments = merged;
+    this.#manifestVersion = committed.version;
+  }
+
+  #namer = (upstream: Experiment): string => {
+    const key = this.registry.search(upstream.project, upstream.storage.protocol);
+    return key ?? upstream.project;
+  };
+
+  #identity(): string {
+    return `${this.storage.storeId}|${this.path}`;
+  }
+
+  #assertWritable(action: string): void {
+    if (this.mode === "r") throw new ReadOnlyError(`Cannot ${action}: ${formatLocation(this.protocol, this.path)} was opened in mode "r". Open it in mode "a" or "w+".`);
+  }
+
+  async #load(ctx: LoadContext): Promise<void> {
+    const info = await this.storage.stat(this.path);
+    if (!info) {
+      this.#experiments = [];
+      this.#manifestVersion = null;
+      return;
+    }
+    let data: Uint8Array;
+    try {
+      data = await this.storage.read(this.path);
+    } catch (err) {
+      if (isStorageError(err, "NOT_FOUND")) return this.#load(ctx);
+      throw err;
+    }
+    this.#experiments = await this.#parse(new TextDecoder().decode(data), ctx);
+    this.#manifestVersion = info.version;
+  }
+
+  async #parse(text: string, ctx: LoadContext): Promise<Experiment[]> {
+    const where = formatLocation(this.protocol, this.path);
+    let entries: unknown;
+    try {
+      entries = decodePythonJson(text);
+    } catch (cause) {
+      throw new ManifestError(`${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`, { cause });
+    }
+    if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of experiments.`);
+    const list: Experiment[] = [];
+    for (const [i, raw] of entries.entries()) {
+      const experiment = await this.#experimentFrom(raw, `${where} entry ${i}`, ctx);
+      insortRight(list, experiment);
+    }
+    return list;
+  }
+
+  async #experimentFrom(raw: unknown, where: string, ctx: LoadContext): Promise<Experiment> {
+    const entry = validateEntry(experimentEntrySchema, raw, where) as ExperimentEntry;
+    const readOnly = this.mode !== "w+";
+    if ((entry.tests?.length ?? 0) > 0 && entry.slug === undefined) {
+      throw new ManifestError(`${where}: an experiment with tests needs an explicit "slug" (its tests' folder is named after it).`);
+    }
+    const createdAt = parseIsoTimestamp(entry.created_at, `${where} created_at`);
+    const slug = entry.slug ?? slugify(`${entry.name}-${stamp(createdAt)}`);
+    const experimentPath = joinKey(this.dir, checkedSegment(slug, `${where} slug`));
+    const tests = (entry.tests ?? []).map(
+      (t, j) =>
+        new Test({
+          name: t.name,
+          description: t.description ?? null,
+          metrics: t.metrics ?? {},
+          parameters: t.parameters ?? {},
+          artifacts: (t.artifacts ?? []).map((a, k) => Artifact.fromManifest(a, `${where} test ${j} artifact ${k}`)),
+          path: joinKey(experimentPath, slugify(t.name)),
+          storage: this.storage,
+          readOnly,
+        }),
+    );
+    const dependencies = new Map<string, Experiment>();
+    for (const dep of entry.dependencies ?? []) {
+      const upstream = await this.#resolveDependency(dep, `${where} dependency ${JSON.stringify(dep)}`, ctx);
+      dependencies.set(upstream.shortSlug, upstream);
+    }
+    const author = entry.author ?? defaultAuthor();
+    return new Experiment({
+      name: entry.name,
+      project: this.path,
+      storage: this.storage,
+      dir: this.dir,
+      author,
+      lastUpdatedBy: entry.last_updated_by ?? author,
+      metrics: entry.metrics ?? {},
+      parameters: entry.parameters ?? {},
+      createdAt,
+      lastUpdated: parseIsoTimestamp(entry.last_updated, `${where} last_updated`),
+      dependencies,
+      shortSlug: entry.short_slug,
+      slug,
+      tests,
+      artifacts: (entry.artifacts ?? []).map((a, k) => Artifact.fromManifest(a, `${where} artifact ${k}`)),
+      tags: entry.tags ?? [],
+      dirty: false,
+      readOnly,
+    });
+  }
+
+  async #resolveDependency(dep: string, where: string, ctx: LoadContext): Promise<Experiment> {
+    const parts = dep.split("|");
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new ManifestError(`${where}: expected "<project path or registry key>|<slug>".`);
+    const [ref, slug] = parts as [string, string];
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f]/.test(ref)) throw new ManifestError(`${where}: the project path contains a control character.`);
+    let upstream: Project | undefined = this.registry.has(ref) ? this.registry.get(ref) : ctx.opened.get(ref);
+    if (!upstream) {
+      const identity = `${this.storage.storeId}|${parseLocation(formatLocation(this.protocol, ref)).path}`;
+      if (ctx.stack.has(identity)) throw new ManifestError(`${where}: the dependency leads back to a project that is still loading (a cycle).`);
+      const project = new Project(formatLocation(this.protocol, ref), this.protocol, parseLocation(formatLocation(this.protocol, ref)).path, this.storage, "r", defaultAuthor(), this.registry);
+      ctx.stack.add(identity);
+      try {
+        await project.#load(ctx);
+      } catch (cause) {
+        if (isLazyscribeError(cause) && !isStorageError(cause)) throw cause;
+        throw new ManifestError(`${where}: the upstream project could not be read: ${(cause as Error).message}`, { cause });
+      } finally {
+        ctx.stack.delete(identity);
+      }
+      if ((await this.storage.stat(project.path)) === null) throw new ManifestError(`${where}: the upstream project ${project.fpath} does not exist.`);
+      ctx.opened.set(ref, project);
+      upstream = project;
+    }
+    try {
+      return upstream.get(slug);
+    } catch (cause) {
+      throw new ManifestError(`${where}: the upstream project has no experiment "${slug}".`, { cause });
+    }
+  }
+}
+
+/** Python's merge rules over experiment lists; see {@link Project.merge}. */
+export function mergeExperiments(base: readonly Experiment[], ...others: ReadonlyArray<readonly Experiment[]>): Experiment[] {
+  const list = [...base];
+  for (const other of others) {
+    for (const e of other) {
+      if (!list.some((x) => x === e || sameRecord(x, e))) insortRight(list, e);
+    }
+  }
+  const lastIndex = new Map<string, number>();
+  list.forEach((e, i) => lastIndex.set(e.slug, i));
+  return list.filter((e, i) => lastIndex.get(e.slug) === i);
+}
+
+function sameRecord(a: Experiment, b: Experiment): boolean {
+  return a.readOnly === b.readOnly && a.slug === b.slug && JSON.stringify(stable(a.toJSON())) === JSON.stringify(stable(b.toJSON()));
+}
+
+function stable(value: unknown): unknown {
+  return encodePythonJson(value, { sortKeys: true });
+}
+
+function encodeManifest(entries: unknown[], where: string): string {
+  try {
+    return encodePythonJson(entries, { indent: 4, sortKeys: true });
+  } catch (cause) {
+    throw new SaveError(`Unable to save ${where}: ${(cause as Error).message}. Log only JSON-serialisable values; nothing was written.`, { cause });
+  }
+}
+
+function checkedSegment(segment: string, what: string): string {
+  if (segment === "" || segment === "." || segment === ".." || /[/\\\u0000]/.test(segment)) {
+    throw new ManifestError(`${what} ${JSON.stringify(segment)} is not a safe folder name.`);
+  }
+  return segment;
+}

@@ -1,0 +1,13 @@
+/**
+ * lazyscribe: lightweight experiment logging and artifact versioning,
+ * compatible with Python lazyscribe, on local disk and object stores.
+ *
+ * Importing this package registers every storage backend, so plain paths,
+ * `file://`, `memory://`, `s3://`, `gs://` and `az://` URLs all work.
+ *
+ * @packageDocumentation
+ */
+import "@lazyscribe/local";
+
+export * from "@lazyscribe/core";
+export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@lazyscribe/local";

@@ -1,10 +1,11 @@
 /** A project: the experiments of one `project.json`, on any store. */
+import { isAbsolute, resolve as resolvePath, sep } from "node:path";
 import pLimit from "p-limit";
 import { Artifact } from "../artifacts/artifact.js";
 import { writeNewArtifactFile } from "../artifacts/artifact-io.js";
 import { decodePythonJson, encodePythonJson } from "../json/index.js";
 import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
-import { joinKey, parentKey } from "../storage/keys.js";
+import { assertSafeRelative, joinKey, parentKey } from "../storage/keys.js";
 import { formatLocation, parseLocation } from "../storage/location.js";
 import type { Storage } from "../storage/protocol.js";
 import { getStorage, type StorageSettings } from "../storage/registry.js";
@@ -83,7 +84,15 @@ export class Project {
   #manifestVersion: string | null = null;
   #saving: Promise<unknown> = Promise.resolve();
 
-  private constructor(fpath: string, protocol: string, path: string, storage: Storage, mode: ProjectMode, author: string, registry: Registry) {
+  private constructor(
+    fpath: string,
+    protocol: string,
+    path: string,
+    storage: Storage,
+    mode: ProjectMode,
+    author: string,
+    registry: Registry,
+  ) {
     this.fpath = fpath;
     this.protocol = protocol;
     this.path = path;
@@ -102,10 +111,19 @@ export class Project {
    */
   static async open(fpath = "project.json", options: ProjectOpenOptions = {}): Promise<Project> {
     const mode = options.mode ?? "a";
-    if (!MODES.includes(mode)) throw new InvalidArgumentError(`Invalid project mode ${JSON.stringify(mode)}: use one of "r", "a", "w", "w+".`);
+    if (!MODES.includes(mode))
+      throw new InvalidArgumentError(`Invalid project mode ${JSON.stringify(mode)}: use one of "r", "a", "w", "w+".`);
     const { protocol, path } = parseLocation(fpath);
     const storage = await getStorage(protocol, options.storage);
-    const project = new Project(fpath, protocol, path, storage, mode, options.author ?? defaultAuthor(), options.registry ?? sharedRegistry);
+    const project = new Project(
+      fpath,
+      protocol,
+      path,
+      storage,
+      mode,
+      options.author ?? defaultAuthor(),
+      options.registry ?? sharedRegistry,
+    );
     if (mode === "w") project.#manifestVersion = (await storage.stat(path))?.version ?? null;
     else await project.#load({ opened: new Map(), stack: new Set([project.#identity()]) });
     return project;
@@ -205,13 +223,17 @@ export class Project {
     const editable = this.#experiments.filter((e) => !e.readOnly && (e.dirty || e.hasDirtyArtifacts));
     const stampAuthor = this.mode === "w+" ? new Set(editable.filter((e) => e.dirty)) : new Set<Experiment>();
     const encode = (list: Experiment[]) =>
-      encodeManifest(list.map((e) => ({ ...e.toJSON(this.#namer), ...(stampAuthor.has(e) ? { last_updated_by: this.author } : {}) })), this.path);
+      encodeManifest(
+        list.map((e) => ({ ...e.toJSON(this.#namer), ...(stampAuthor.has(e) ? { last_updated_by: this.author } : {}) })),
+        this.path,
+      );
     // Encode before writing anything, so an unserialisable value fails the save with no file written.
     let text = encode(this.#experiments);
     const pending: Array<{ artifact: Artifact; folder: string; what: string }> = [];
     for (const e of editable) {
       for (const a of e.artifacts) if (a.dirty) pending.push({ artifact: a, folder: e.path, what: "artifact" });
-      for (const t of e.tests) for (const a of t.artifacts) if (a.dirty) pending.push({ artifact: a, folder: t.path, what: "test artifact" });
+      for (const t of e.tests)
+        for (const a of t.artifacts) if (a.dirty) pending.push({ artifact: a, folder: t.path, what: "test artifact" });
     }
     const fnamesBefore = pending.map(({ artifact }) => artifact.fname);
     const totalFiles = pending.length + 1;
@@ -264,7 +286,10 @@ export class Project {
   }
 
   #assertWritable(action: string): void {
-    if (this.mode === "r") throw new ReadOnlyError(`Cannot ${action}: ${formatLocation(this.protocol, this.path)} was opened in mode "r". Open it in mode "a" or "w+".`);
+    if (this.mode === "r")
+      throw new ReadOnlyError(
+        `Cannot ${action}: ${formatLocation(this.protocol, this.path)} was opened in mode "r". Open it in mode "a" or "w+".`,
+      );
   }
 
   async #load(ctx: LoadContext): Promise<void> {
@@ -291,7 +316,10 @@ export class Project {
     try {
       entries = decodePythonJson(text);
     } catch (cause) {
-      throw new ManifestError(`${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`, { cause });
+      throw new ManifestError(
+        `${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`,
+        { cause },
+      );
     }
     if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of experiments.`);
     const list: Experiment[] = [];
@@ -352,17 +380,50 @@ export class Project {
     });
   }
 
+  /**
+   * A dependency path from a manifest must not reach outside the tree it belongs
+   * to (W7): relative paths may not climb with `..`, and absolute local paths must
+   * lie inside the working directory or this project's folder. Registry keys are
+   * exempt, so registering the upstream project is the way to use any other path.
+   */
+  #assertSafeDependency(ref: string, where: string): void {
+    const fail = (why: string) =>
+      new ManifestError(`${where}: ${why}. Register the upstream project under this exact key (registry.addProject) to use it anyway.`);
+    if (this.protocol === "file" && isAbsolute(ref)) {
+      const target = resolvePath(ref);
+      const inside = (root: string) => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+      if (/[\u0000-\u001f\\]/.test(ref)) throw fail("the path contains a control character or a backslash");
+      if (!inside(process.cwd()) && !inside(resolvePath(this.dir)))
+        throw fail("the absolute path lies outside the working directory and this project's folder");
+      return;
+    }
+    try {
+      assertSafeRelative(ref, "dependency project path");
+    } catch (cause) {
+      throw fail((cause as Error).message.replace(/\.$/, ""));
+    }
+  }
+
   async #resolveDependency(dep: string, where: string, ctx: LoadContext): Promise<Experiment> {
     const parts = dep.split("|");
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new ManifestError(`${where}: expected "<project path or registry key>|<slug>".`);
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw new ManifestError(`${where}: expected "<project path or registry key>|<slug>".`);
     const [ref, slug] = parts as [string, string];
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f]/.test(ref)) throw new ManifestError(`${where}: the project path contains a control character.`);
     let upstream: Project | undefined = this.registry.has(ref) ? this.registry.get(ref) : ctx.opened.get(ref);
     if (!upstream) {
+      this.#assertSafeDependency(ref, where);
       const identity = `${this.storage.storeId}|${parseLocation(formatLocation(this.protocol, ref)).path}`;
-      if (ctx.stack.has(identity)) throw new ManifestError(`${where}: the dependency leads back to a project that is still loading (a cycle).`);
-      const project = new Project(formatLocation(this.protocol, ref), this.protocol, parseLocation(formatLocation(this.protocol, ref)).path, this.storage, "r", defaultAuthor(), this.registry);
+      if (ctx.stack.has(identity))
+        throw new ManifestError(`${where}: the dependency leads back to a project that is still loading (a cycle).`);
+      const project = new Project(
+        formatLocation(this.protocol, ref),
+        this.protocol,
+        parseLocation(formatLocation(this.protocol, ref)).path,
+        this.storage,
+        "r",
+        defaultAuthor(),
+        this.registry,
+      );
       ctx.stack.add(identity);
       try {
         await project.#load(ctx);
@@ -372,7 +433,8 @@ export class Project {
       } finally {
         ctx.stack.delete(identity);
       }
-      if ((await this.storage.stat(project.path)) === null) throw new ManifestError(`${where}: the upstream project ${project.fpath} does not exist.`);
+      if ((await this.storage.stat(project.path)) === null)
+        throw new ManifestError(`${where}: the upstream project ${project.fpath} does not exist.`);
       ctx.opened.set(ref, project);
       upstream = project;
     }
@@ -409,7 +471,9 @@ function encodeManifest(entries: unknown[], where: string): string {
   try {
     return encodePythonJson(entries, { indent: 4, sortKeys: true });
   } catch (cause) {
-    throw new SaveError(`Unable to save ${where}: ${(cause as Error).message}. Log only JSON-serialisable values; nothing was written.`, { cause });
+    throw new SaveError(`Unable to save ${where}: ${(cause as Error).message}. Log only JSON-serialisable values; nothing was written.`, {
+      cause,
+    });
   }
 }
 

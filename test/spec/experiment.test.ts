@@ -94,7 +94,14 @@ describe.each(specBackends)("experiment on $name", (backend) => {
       e.logArtifact("features", [1, 2], "json");
     });
     expect(exp.toJSON().artifacts).toEqual([
-      { created_at: "2025-01-20T13:23:30", expiry: null, fname: "features-20250120132330.json", handler: "json", name: "features", version: 0 },
+      {
+        created_at: "2025-01-20T13:23:30",
+        expiry: null,
+        fname: "features-20250120132330.json",
+        handler: "json",
+        name: "features",
+        version: 0,
+      },
     ]);
     expect(exp.dirty).toBe(true);
   });

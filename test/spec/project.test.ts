@@ -250,7 +250,13 @@ describe.each(specBackends)("project on $name", (backend) => {
   });
 
   it("loads every upstream fixture", async () => {
-    for (const name of ["project.json", "merge_append.json", "merge_distinct.json", "merge_update.json", "project_with_test_artifacts.json"]) {
+    for (const name of [
+      "project.json",
+      "merge_append.json",
+      "merge_distinct.json",
+      "merge_update.json",
+      "project_with_test_artifacts.json",
+    ]) {
       await put(`${root}/${name}`, fixture(name));
       const project = await Project.open(`${root}/${name}`, { mode: "r" });
       expect(project.experiments.length).toBeGreaterThan(0);

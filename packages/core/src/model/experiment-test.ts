@@ -125,11 +125,15 @@ export class Test {
   }
 
   #assertWritable(): void {
-    if (this.readOnly) throw new ReadOnlyError(`Test "${this.name}" is read-only. Open the project in mode "w+" to edit existing experiments.`);
+    if (this.readOnly)
+      throw new ReadOnlyError(`Test "${this.name}" is read-only. Open the project in mode "w+" to edit existing experiments.`);
   }
 
   #store(): Storage {
-    if (!this.storage) throw new InvalidStateError(`Test "${this.name}" is not attached to an experiment, so it has no storage to read from. Log it with experiment.logTest().`);
+    if (!this.storage)
+      throw new InvalidStateError(
+        `Test "${this.name}" is not attached to an experiment, so it has no storage to read from. Log it with experiment.logTest().`,
+      );
     return this.storage;
   }
 }

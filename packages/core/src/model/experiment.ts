@@ -93,7 +93,8 @@ export class Experiment {
   #tags: string[];
 
   constructor(init: ExperimentInit) {
-    if (typeof init.name !== "string") throw new InvalidArgumentError(`An experiment name must be a string; got ${JSON.stringify(init.name)}.`);
+    if (typeof init.name !== "string")
+      throw new InvalidArgumentError(`An experiment name must be a string; got ${JSON.stringify(init.name)}.`);
     this.name = init.name;
     this.project = init.project;
     this.storage = init.storage;

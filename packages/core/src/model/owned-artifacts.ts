@@ -19,8 +19,17 @@ export interface LogArtifactOptions extends HandlerOptions {
 }
 
 /** Builds the artifact for a `logArtifact` call and places it in `list`. */
-export function logInto(list: Artifact[], owner: string, name: string, value: unknown, handler: string, options: LogArtifactOptions, createdAt: Date): Artifact {
-  if (typeof name !== "string" || name.length === 0) throw new InvalidArgumentError(`An artifact name must be a non-empty string; got ${JSON.stringify(name)}.`);
+export function logInto(
+  list: Artifact[],
+  owner: string,
+  name: string,
+  value: unknown,
+  handler: string,
+  options: LogArtifactOptions,
+  createdAt: Date,
+): Artifact {
+  if (typeof name !== "string" || name.length === 0)
+    throw new InvalidArgumentError(`An artifact name must be a non-empty string; got ${JSON.stringify(name)}.`);
   const { fname, overwrite = false, ...writerOptions } = options;
   if (fname !== undefined) assertSafeRelative(fname, `file name of artifact "${name}"`);
   handlerForLogging(handler);
@@ -54,19 +63,38 @@ export function artifactKey(folder: string, artifact: Artifact): string {
 }
 
 /** Reads and decodes an artifact by name. */
-export async function loadFrom(storage: Storage, folder: string, list: readonly Artifact[], owner: string, name: string, options?: LoadArtifactOptions): Promise<unknown> {
+export async function loadFrom(
+  storage: Storage,
+  folder: string,
+  list: readonly Artifact[],
+  owner: string,
+  name: string,
+  options?: LoadArtifactOptions,
+): Promise<unknown> {
   const artifact = findArtifact(list, owner, name);
   return readArtifactFile(storage, artifactKey(folder, artifact), artifact, options);
 }
 
 /** The stored bytes of an artifact by name. */
-export async function bytesFrom(storage: Storage, folder: string, list: readonly Artifact[], owner: string, name: string): Promise<Uint8Array> {
+export async function bytesFrom(
+  storage: Storage,
+  folder: string,
+  list: readonly Artifact[],
+  owner: string,
+  name: string,
+): Promise<Uint8Array> {
   const artifact = findArtifact(list, owner, name);
   return readRaw(storage, artifactKey(folder, artifact), artifact);
 }
 
 /** A stream over the stored bytes of an artifact by name. */
-export async function streamFrom(storage: Storage, folder: string, list: readonly Artifact[], owner: string, name: string): Promise<Readable> {
+export async function streamFrom(
+  storage: Storage,
+  folder: string,
+  list: readonly Artifact[],
+  owner: string,
+  name: string,
+): Promise<Readable> {
   const artifact = findArtifact(list, owner, name);
   return openRaw(storage, artifactKey(folder, artifact), artifact);
 }

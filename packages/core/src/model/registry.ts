@@ -31,7 +31,8 @@ export class Registry {
    */
   get(key: string): Project {
     const project = this.#projects.get(key);
-    if (!project) throw new NotFoundError(`No project is registered under "${key}". Register it with registry.addProject("${key}", project).`);
+    if (!project)
+      throw new NotFoundError(`No project is registered under "${key}". Register it with registry.addProject("${key}", project).`);
     return project;
   }
 

@@ -44,7 +44,6 @@ export function assertSafeRelative(relative: string, what: string): string {
 function unsafeReason(p: string): string | undefined {
   if (typeof p !== "string") return "it is not a string";
   if (p.length === 0) return "it is empty";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(p)) return "it contains a control character";
   if (p.includes("\\")) return "it contains a backslash";
   if (p.startsWith("/") || /^[a-zA-Z]:/.test(p)) return "it is an absolute path";

@@ -17,7 +17,13 @@ export interface CopyAcrossOptions {
  *
  * @throws ArtifactLogError when the protocols differ.
  */
-export async function copyAcross(source: Storage, sourceKey: string, destination: Storage, destinationKey: string, options: CopyAcrossOptions = {}): Promise<void> {
+export async function copyAcross(
+  source: Storage,
+  sourceKey: string,
+  destination: Storage,
+  destinationKey: string,
+  options: CopyAcrossOptions = {},
+): Promise<void> {
   if (source.protocol !== destination.protocol) {
     throw new ArtifactLogError(
       `Cannot copy ${source.protocol}://${sourceKey} to ${destination.protocol}://${destinationKey}: the file systems use different protocols. Move the file to the destination by hand.`,

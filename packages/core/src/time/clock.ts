@@ -63,7 +63,14 @@ export function parseIsoTimestamp(text: string, where = "timestamp"): Date {
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
   let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, "0").slice(0, 3)));
   const date = new Date(ms);
-  if (Number.isNaN(ms) || date.getUTCDate() !== Number(d) || date.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+  if (
+    Number.isNaN(ms) ||
+    date.getUTCDate() !== Number(d) ||
+    date.getUTCMonth() !== Number(mo) - 1 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
     throw new ManifestError(`Invalid ${where} ${JSON.stringify(text)}: not a real date and time.`);
   }
   if (zone && zone !== "Z") {
@@ -84,7 +91,9 @@ const STRICT_VERSION = /^(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2
 export function parseVersionString(text: string): Date {
   const m = STRICT_VERSION.exec(text);
   const fail = () =>
-    new InvalidVersionError(`Invalid version ${JSON.stringify(text)}: expected the format YYYY-MM-DDTHH:MM:SS, for example 2025-01-20T13:23:30.`);
+    new InvalidVersionError(
+      `Invalid version ${JSON.stringify(text)}: expected the format YYYY-MM-DDTHH:MM:SS, for example 2025-01-20T13:23:30.`,
+    );
   if (!m) throw fail();
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));

@@ -8,3 +8,4 @@ export { promoteArtifact } from "./promotion.js";
 export { pythonUnifiedDiff, pythonSplitLines } from "./version-diff.js";
 export type { ConflictRetryOptions } from "./manifest-commit.js";
 export type { LogArtifactOptions } from "./owned-artifacts.js";
+export * from "./state.js";

@@ -18,6 +18,7 @@ import { commitManifest, type ConflictRetryOptions } from "./manifest-commit.js"
 import { experimentEntrySchema, validateEntry, type ExperimentEntry } from "./manifest-schema.js";
 import { insortRight } from "./ordering.js";
 import { registry as sharedRegistry, type Registry } from "./registry.js";
+import { experimentFromState, experimentToState, type ExperimentState } from "./state.js";
 
 /** Project open modes, as in Python: `r` read-only, `a` append, `w` replace, `w+` edit. */
 export type ProjectMode = "r" | "a" | "w" | "w+";
@@ -42,6 +43,15 @@ export interface SaveOptions {
   retry?: ConflictRetryOptions;
   /** Called after each file is written. */
   onProgress?: (progress: SaveProgress) => void;
+}
+
+/** Transfer state of a project; see {@link Project.toState}. */
+export interface ProjectState {
+  fpath: string;
+  mode: ProjectMode;
+  author: string;
+  experiments: ExperimentState[];
+  manifestVersion: string | null;
 }
 
 /** Options of {@link Project.open}. */
@@ -192,6 +202,36 @@ export class Project {
       if (e.slug === slugOrShortSlug || e.shortSlug === slugOrShortSlug) return e;
     }
     throw new NotFoundError(`No experiment with slug or short slug "${slugOrShortSlug}" in ${formatLocation(this.protocol, this.path)}.`);
+  }
+
+  /**
+   * A structured-clone-safe snapshot for a worker thread or process (Python's
+   * pickling). Stores and credentials are not included (W8).
+   */
+  async toState(): Promise<ProjectState> {
+    return {
+      fpath: this.fpath,
+      mode: this.mode,
+      author: this.author,
+      experiments: await Promise.all(this.#experiments.map(experimentToState)),
+      manifestVersion: this.#manifestVersion,
+    };
+  }
+
+  /**
+   * Rebuilds a project from {@link Project.toState} output. The store comes from
+   * `options.storage` or the URL's default backend.
+   */
+  static async fromState(
+    state: ProjectState,
+    options: { storage?: Storage | StorageSettings; registry?: Registry } = {},
+  ): Promise<Project> {
+    const { protocol, path } = parseLocation(state.fpath);
+    const storage = await getStorage(protocol, options.storage);
+    const project = new Project(state.fpath, protocol, path, storage, state.mode, state.author, options.registry ?? sharedRegistry);
+    project.#experiments = await Promise.all(state.experiments.map((e) => experimentFromState(e, storage)));
+    project.#manifestVersion = state.manifestVersion;
+    return project;
   }
 
   /** The experiment objects exactly as written to `project.json`. */

@@ -5,6 +5,7 @@
  */
 import { ArtifactLoadError, ManifestError } from "../errors.js";
 import { slugify } from "../naming/index.js";
+import { bodyToBytes } from "../storage/body.js";
 import { isoSeconds, now, parseIsoTimestamp, stamp } from "../time/index.js";
 import { findHandler, getHandler } from "./handler-registry.js";
 import type { ArtifactHandler, HandlerOptions, JsonValue } from "./handler.js";
@@ -33,6 +34,25 @@ export interface ArtifactInit {
   dirty?: boolean;
   /** Handler-specific fields; for registered handlers they default to the handler's environment. */
   fields?: Record<string, JsonValue>;
+}
+
+/**
+ * An artifact as plain, structured-clone-safe data, for sending to a worker
+ * (Python's `__getstate__`): every field, with the value encoded by the
+ * handler's writer (text for text handlers, bytes for binary ones).
+ */
+export interface ArtifactState {
+  name: string;
+  handler: string;
+  fname: string;
+  /** The value as the handler writes it, or `null` when there is no value. */
+  value: string | Uint8Array | null;
+  writerOptions: HandlerOptions;
+  createdAt: Date;
+  expiry: Date | null;
+  version: number;
+  dirty: boolean;
+  fields: Record<string, JsonValue>;
 }
 
 const BASE_KEYS = new Set(["created_at", "expiry", "fname", "handler", "name", "version"]);
@@ -136,6 +156,48 @@ export class Artifact {
     });
   }
 
+  /** The transfer state; see {@link ArtifactState}. */
+  async toState(): Promise<ArtifactState> {
+    let value: string | Uint8Array | null = null;
+    if (this.value !== undefined && this.value !== null) {
+      const handler = this.resolveHandler();
+      const bytes = await bodyToBytes(await handler.encode(this.value, this.writerOptions));
+      value = handler.binary ? bytes : new TextDecoder().decode(bytes);
+    }
+    return {
+      name: this.name,
+      handler: this.handler,
+      fname: this.fname,
+      value,
+      writerOptions: { ...this.writerOptions },
+      createdAt: new Date(this.createdAt),
+      expiry: this.expiry ? new Date(this.expiry) : null,
+      version: this.version,
+      dirty: this.dirty,
+      fields: { ...this.fields },
+    };
+  }
+
+  /** Rebuilds an artifact from {@link Artifact.toState}; the value is decoded without reader options, as in Python. */
+  static async fromState(state: ArtifactState): Promise<Artifact> {
+    const artifact = new Artifact({
+      name: state.name,
+      handler: state.handler,
+      fname: state.fname,
+      createdAt: new Date(state.createdAt),
+      expiry: state.expiry ? new Date(state.expiry) : null,
+      version: state.version,
+      writerOptions: { ...state.writerOptions },
+      dirty: state.dirty,
+      fields: { ...state.fields },
+    });
+    if (state.value !== null) {
+      const bytes = typeof state.value === "string" ? new TextEncoder().encode(state.value) : state.value;
+      artifact.value = await artifact.resolveHandler().decode(bytes, {});
+    }
+    return artifact;
+  }
+
   /**
    * Builds a clean artifact from a manifest entry. Unknown handlers are kept
    * with all their fields so they round-trip; known ones keep only their own
@@ -144,16 +206,19 @@ export class Artifact {
    * @throws ManifestError when a required key is missing or mistyped.
    */
   static fromManifest(entry: unknown, where: string): Artifact {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new ManifestError(`${where}: an artifact entry must be an object.`);
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+      throw new ManifestError(`${where}: an artifact entry must be an object.`);
     const e = entry as Record<string, unknown>;
     if (typeof e.handler !== "string") throw new ManifestError(`${where}: the artifact has no "handler" string.`);
     if (typeof e.name !== "string") throw new ManifestError(`${where}: the artifact has no "name" string.`);
     if (typeof e.created_at !== "string") throw new ManifestError(`${where}: artifact "${e.name}" has no "created_at" timestamp.`);
-    if (e.fname !== undefined && typeof e.fname !== "string") throw new ManifestError(`${where}: artifact "${e.name}" has a non-string "fname".`);
+    if (e.fname !== undefined && typeof e.fname !== "string")
+      throw new ManifestError(`${where}: artifact "${e.name}" has a non-string "fname".`);
     if (e.version !== undefined && !(typeof e.version === "number" && Number.isInteger(e.version))) {
       throw new ManifestError(`${where}: artifact "${e.name}" has a non-integer "version".`);
     }
-    if (e.expiry !== undefined && e.expiry !== null && typeof e.expiry !== "string") throw new ManifestError(`${where}: artifact "${e.name}" has a bad "expiry".`);
+    if (e.expiry !== undefined && e.expiry !== null && typeof e.expiry !== "string")
+      throw new ManifestError(`${where}: artifact "${e.name}" has a bad "expiry".`);
     const handler = findHandler(e.handler);
     const extra: Record<string, JsonValue> = {};
     for (const [k, v] of Object.entries(e)) if (!BASE_KEYS.has(k)) extra[k] = v as JsonValue;

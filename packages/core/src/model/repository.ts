@@ -1,7 +1,7 @@
 /** A repository: versioned artifacts listed in one `repository.json`, on any store. */
 import type { Readable } from "node:stream";
 import pLimit from "p-limit";
-import { Artifact, handlerForLogging, warnOutputOnly, type ArtifactMetadata } from "../artifacts/artifact.js";
+import { Artifact, handlerForLogging, warnOutputOnly, type ArtifactMetadata, type ArtifactState } from "../artifacts/artifact.js";
 import { openRaw, readArtifactFile, readRaw, writeNewArtifactFile, type LoadArtifactOptions } from "../artifacts/artifact-io.js";
 import type { HandlerOptions } from "../artifacts/handler.js";
 import { decodePythonJson, encodePythonJson } from "../json/index.js";
@@ -55,6 +55,24 @@ export interface RepositoryLogOptions extends HandlerOptions {
   fname?: string;
 }
 
+/**
+ * A repository as plain, structured-clone-safe data, for sending to a worker
+ * (Python's `RepositoryState`). Unlike Python (W8) it carries no storage
+ * settings or credentials: pass them again to {@link Repository.fromState}.
+ */
+export interface RepositoryState {
+  fpath: string;
+  protocol: string;
+  path: string;
+  dir: string;
+  mode: RepositoryMode;
+  artifacts: ArtifactState[];
+  /** Version of the manifest last read or written, so a save from the copy merges correctly. */
+  manifestVersion: string | null;
+  /** Indexes of entries whose expiry changed since the last save. */
+  expiryChanged: number[];
+}
+
 const MODES: readonly RepositoryMode[] = ["r", "w", "w+"];
 
 /** Python lazyscribe's `Repository`, with saves that merge concurrent writers. */
@@ -93,11 +111,35 @@ export class Repository {
    */
   static async open(fpath = "repository.json", options: RepositoryOpenOptions = {}): Promise<Repository> {
     const mode = options.mode ?? "w+";
-    if (!MODES.includes(mode)) throw new InvalidArgumentError(`Invalid repository mode ${JSON.stringify(mode)}: use one of "r", "w", "w+".`);
+    if (!MODES.includes(mode))
+      throw new InvalidArgumentError(`Invalid repository mode ${JSON.stringify(mode)}: use one of "r", "w", "w+".`);
     const { protocol, path } = parseLocation(fpath);
     const repo = new Repository(fpath, protocol, path, await getStorage(protocol, options.storage), mode);
     if (mode === "w") repo.#manifestVersion = (await repo.storage.stat(path))?.version ?? null;
     else await repo.load();
+    return repo;
+  }
+
+  /** The transfer state; each entry is serialised by {@link Artifact.toState}. */
+  async toState(): Promise<RepositoryState> {
+    return {
+      fpath: this.fpath,
+      protocol: this.protocol,
+      path: this.path,
+      dir: this.dir,
+      mode: this.mode,
+      artifacts: await Promise.all(this.#artifacts.map((a) => a.toState())),
+      manifestVersion: this.#manifestVersion,
+      expiryChanged: this.#artifacts.flatMap((a, i) => (this.#expiryChanges.has(a) ? [i] : [])),
+    };
+  }
+
+  /** Rebuilds a repository from {@link Repository.toState} without reading the store; `storage` as in {@link Repository.open}. */
+  static async fromState(state: RepositoryState, options: Pick<RepositoryOpenOptions, "storage"> = {}): Promise<Repository> {
+    const repo = new Repository(state.fpath, state.protocol, state.path, await getStorage(state.protocol, options.storage), state.mode);
+    repo.#artifacts = await Promise.all(state.artifacts.map((a) => Artifact.fromState(a)));
+    repo.#manifestVersion = state.manifestVersion;
+    for (const i of state.expiryChanged) if (repo.#artifacts[i]) repo.#expiryChanges.add(repo.#artifacts[i]);
     return repo;
   }
 
@@ -187,7 +229,11 @@ export class Repository {
    *
    * @throws ArtifactLoadError for an unsaved version; InvalidArgumentError for binary handlers.
    */
-  async getVersionDiff(name: string, version: VersionSelector | [VersionSelector, VersionSelector], options: { match?: VersionMatch } = {}): Promise<string> {
+  async getVersionDiff(
+    name: string,
+    version: VersionSelector | [VersionSelector, VersionSelector],
+    options: { match?: VersionMatch } = {},
+  ): Promise<string> {
     let pair: [Artifact, Artifact];
     if (Array.isArray(version)) {
       const a = this.#search(name, version[0], options.match);
@@ -197,13 +243,18 @@ export class Repository {
       pair = [this.#search(name, version, options.match), this.#search(name, null)];
     }
     if (pair[0] === pair[1]) {
-      process.emitWarning(`Only one version of "${name}" was selected (version ${pair[0].version}); the diff is empty.`, { type: "LazyscribeWarning" });
+      process.emitWarning(`Only one version of "${name}" was selected (version ${pair[0].version}); the diff is empty.`, {
+        type: "LazyscribeWarning",
+      });
     }
     const texts: string[] = [];
     for (const artifact of pair) {
-      if (artifact.dirty) throw new ArtifactLoadError(`Version ${artifact.version} of "${name}" has not been saved; save the repository before diffing.`);
+      if (artifact.dirty)
+        throw new ArtifactLoadError(`Version ${artifact.version} of "${name}" has not been saved; save the repository before diffing.`);
       if (artifact.resolveHandler().binary) {
-        throw new InvalidArgumentError(`Version ${artifact.version} of "${name}" uses the binary "${artifact.handler}" handler; binary files cannot be diffed.`);
+        throw new InvalidArgumentError(
+          `Version ${artifact.version} of "${name}" uses the binary "${artifact.handler}" handler; binary files cannot be diffed.`,
+        );
       }
       texts.push(new TextDecoder().decode(await readRaw(this.storage, this.#fileKey(artifact), artifact)));
     }
@@ -372,7 +423,11 @@ export class Repository {
   }
 
   #fileKey(artifact: Artifact): string {
-    return safeJoin(joinKey(this.dir, assertSafeRelative(artifact.name, "artifact name")), artifact.fname, `file name of artifact "${artifact.name}"`);
+    return safeJoin(
+      joinKey(this.dir, assertSafeRelative(artifact.name, "artifact name")),
+      artifact.fname,
+      `file name of artifact "${artifact.name}"`,
+    );
   }
 
   #nextVersion(name: string): number {
@@ -389,7 +444,10 @@ export class Repository {
     try {
       entries = decodePythonJson(text);
     } catch (cause) {
-      throw new ManifestError(`${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`, { cause });
+      throw new ManifestError(
+        `${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`,
+        { cause },
+      );
     }
     if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of artifact versions.`);
     return entries.map((e, i) => {
@@ -406,7 +464,8 @@ export class Repository {
 
   #assertFilterable(action: string): void {
     if (this.mode !== "r") throw new InvalidStateError(`Cannot ${action} ${this.#where()}: it must be opened in mode "r".`);
-    if (this.#artifacts.some((a) => a.dirty)) throw new InvalidStateError(`Cannot ${action} ${this.#where()}: it has unsaved versions; save and reopen it first.`);
+    if (this.#artifacts.some((a) => a.dirty))
+      throw new InvalidStateError(`Cannot ${action} ${this.#where()}: it has unsaved versions; save and reopen it first.`);
   }
 
   #where(): string {
@@ -414,9 +473,14 @@ export class Repository {
   }
 }
 
-
 /** Resolves a version selector over a repository's entries (Python's search rules, section 6.3). */
-export function searchVersions(all: readonly Artifact[], name: string, version: VersionSelector | null | undefined, match: VersionMatch, where: string): Artifact {
+export function searchVersions(
+  all: readonly Artifact[],
+  name: string,
+  version: VersionSelector | null | undefined,
+  match: VersionMatch,
+  where: string,
+): Artifact {
   const entries = all.filter((a) => a.name === name).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   if (entries.length === 0) throw new NotFoundError(`No artifact named "${name}" in ${where}.`);
   const live = (a: Artifact, at: Date) => a.expiry === null || at.getTime() < a.expiry.getTime();
@@ -425,7 +489,8 @@ export function searchVersions(all: readonly Artifact[], name: string, version: 
     for (let i = entries.length - 1; i >= 0; i--) if (live(entries[i]!, at)) return entries[i]!;
     throw new VersionNotFoundError(`Every version of "${name}" has expired as of ${pythonDateText(at)}.`);
   }
-  if (match !== "exact" && match !== "asof") throw new InvalidArgumentError(`Invalid match ${JSON.stringify(match)}: use "exact" or "asof".`);
+  if (match !== "exact" && match !== "asof")
+    throw new InvalidArgumentError(`Invalid match ${JSON.stringify(match)}: use "exact" or "asof".`);
   if (typeof version === "number") {
     if (!Number.isInteger(version)) throw new InvalidArgumentError(`A version number must be an integer; got ${version}.`);
     if (match === "asof") throw new InvalidArgumentError(`match "asof" needs a timestamp, not the version number ${version}; use "exact".`);
@@ -434,7 +499,8 @@ export function searchVersions(all: readonly Artifact[], name: string, version: 
     return found;
   }
   const at = typeof version === "string" ? parseVersionString(version) : version;
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new InvalidArgumentError(`A version must be an integer, a Date or a YYYY-MM-DDTHH:MM:SS string.`);
+  if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+    throw new InvalidArgumentError(`A version must be an integer, a Date or a YYYY-MM-DDTHH:MM:SS string.`);
   if (match === "exact") {
     const found = entries.find((a) => a.createdAt.getTime() === at.getTime());
     if (!found) throw new VersionNotFoundError(`No version of "${name}" was created at ${pythonDateText(at)}.`);
@@ -442,7 +508,9 @@ export function searchVersions(all: readonly Artifact[], name: string, version: 
   }
   const eligible = entries.filter((a) => a.createdAt.getTime() <= at.getTime());
   if (eligible.length === 0) {
-    throw new VersionNotFoundError(`No version of "${name}" exists as of ${pythonDateText(at)}; the first was created at ${pythonDateText(entries[0]!.createdAt)}.`);
+    throw new VersionNotFoundError(
+      `No version of "${name}" exists as of ${pythonDateText(at)}; the first was created at ${pythonDateText(entries[0]!.createdAt)}.`,
+    );
   }
   for (let i = eligible.length - 1; i >= 0; i--) if (live(eligible[i]!, at)) return eligible[i]!;
   throw new VersionNotFoundError(`Every version of "${name}" as of ${pythonDateText(at)} had expired by then.`);
@@ -458,4 +526,3 @@ function encodeRepository(list: readonly Artifact[], where: string): string {
     throw new SaveError(`Unable to save ${where}: ${(cause as Error).message}`, { cause });
   }
 }
-

@@ -34,7 +34,12 @@ export async function writeArtifactFile(
 }
 
 /** Reads and decodes an artifact file. */
-export async function readArtifactFile(storage: Storage, key: string, artifact: Artifact, options: LoadArtifactOptions = {}): Promise<unknown> {
+export async function readArtifactFile(
+  storage: Storage,
+  key: string,
+  artifact: Artifact,
+  options: LoadArtifactOptions = {},
+): Promise<unknown> {
   if (options.validate ?? true) artifact.validateEnvironment();
   const handler = artifact.resolveHandler();
   const data = await readRaw(storage, key, artifact);
@@ -42,7 +47,10 @@ export async function readArtifactFile(storage: Storage, key: string, artifact: 
   try {
     value = await handler.decode(data, options.readOptions ?? {});
   } catch (cause) {
-    throw new ArtifactLoadError(`The file of artifact "${artifact.name}" at ${key} could not be decoded by the "${artifact.handler}" handler: ${(cause as Error)?.message ?? cause}`, { cause });
+    throw new ArtifactLoadError(
+      `The file of artifact "${artifact.name}" at ${key} could not be decoded by the "${artifact.handler}" handler: ${(cause as Error)?.message ?? cause}`,
+      { cause },
+    );
   }
   warnOutputOnly(artifact, "loaded");
   return value;
@@ -83,8 +91,12 @@ export async function writeNewArtifactFile(storage: Storage, folder: string, art
   for (let n = 1; n <= 100; n++) {
     const fname = n === 1 ? original : withSuffix(original, n);
     try {
-      await writeArtifactFile(storage, safeJoin(folder, fname, `file name of ${what} "${artifact.name}"`), artifact, what, { ifNoneMatch: "*" });
+      await writeArtifactFile(storage, safeJoin(folder, fname, `file name of ${what} "${artifact.name}"`), artifact, what, {
+        ifNoneMatch: "*",
+      });
       artifact.fname = fname;
+      // Python warns after writing an output-only artifact during a save; both project and repository saves land here.
+      warnOutputOnly(artifact, "saved");
       return;
     } catch (err) {
       if (!isStorageError(err, "PRECONDITION_FAILED")) throw err;

@@ -1,5 +1,5 @@
 /** `Experiment.promoteArtifact`: moves a logged artifact into a repository as a new version. */
-import { ArtifactLogError, NotFoundError, ReadOnlyError, SaveError } from "../errors.js";
+import { ArtifactLogError, ReadOnlyError, SaveError } from "../errors.js";
 import { decodePythonJson } from "../json/index.js";
 import { isStorageError } from "../storage/storage-error.js";
 import { copyAcross } from "../storage/transfer.js";
@@ -21,17 +21,18 @@ export async function promoteArtifact(experiment: Experiment, repository: Reposi
     // Python appends to a read-only repository here (W12); refuse before touching anything.
     throw new ReadOnlyError(`Cannot promote "${name}": the repository ${repository.fpath} was opened in mode "r". Open it in mode "w+".`);
   }
+  // Python checks only the newest non-expired version (W10): an expired newer version was ignored, numbers
+  // could repeat, and an all-expired name raised VersionNotFoundError. Compare with every version instead.
+  const existing = repository.artifacts.filter((a) => a.name === name);
   let version = 0;
-  try {
-    const latest = repository.search(name, null);
+  if (existing.length > 0) {
+    const latest = existing.reduce((x, y) => (y.createdAt.getTime() >= x.createdAt.getTime() ? y : x));
     if (latest.createdAt.getTime() >= artifact.createdAt.getTime()) {
       throw new ArtifactLogError(
         `Artifact "${name}" of experiment "${experiment.slug}" (created ${artifact.createdAt.toISOString()}) is not newer than version ${latest.version} in the repository (created ${latest.createdAt.toISOString()}). Log a new artifact before promoting it.`,
       );
     }
-    version = Math.max(...repository.artifacts.filter((a) => a.name === name).map((a) => a.version)) + 1;
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
+    version = Math.max(...existing.map((a) => a.version)) + 1;
   }
   const promoted = artifact.with({ version, expiry: null });
   if (artifact.dirty) {

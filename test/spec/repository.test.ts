@@ -87,16 +87,8 @@ registerHandler<unknown>({
   decode: (data) => new TextDecoder().decode(data),
 });
 
-const hasPython = (() => {
-  try {
-    execFileSync("python3", ["-c", "import difflib"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(!hasPython)("getVersionDiff text against python3's difflib", () => {
+// python3 is a stated requirement of the test suite (README); without it this fails rather than skips.
+describe("getVersionDiff text against python3's difflib", () => {
   it("matches difflib.unified_diff on random line edits, including inputs of 200+ lines (autojunk)", () => {
     let seed = 2025;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;

@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 import "@lazyscribe/local";
+import "@lazyscribe/s3";
 
 export * from "@lazyscribe/core";
 export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@lazyscribe/local";
+export { createS3Storage, S3Storage, type S3PreconditionEmulation, type S3StorageOptions } from "@lazyscribe/s3";

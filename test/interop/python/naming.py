@@ -18,13 +18,28 @@ from lazyscribe.experiment import Experiment
 def op_names(op: dict[str, Any]) -> Any:
     at = datetime.fromisoformat(op["at"])
     aliases = op.get("handlers") or ["json", "pickle"]
+    handlers = {alias: _get_handler(alias) for alias in aliases}  # entry-point scans are slow
     out = []
     for name in op["names"]:
         exp = Experiment(name=name, project=Path("project.json"), created_at=at, last_updated=at, author="interop")
-        fnames = {alias: _get_handler(alias).construct(name=name, created_at=at).fname for alias in aliases}
+        fnames = {alias: cls.construct(name=name, created_at=at).fname for alias, cls in handlers.items()}
         out.append({"short_slug": exp.short_slug, "slug": exp.slug, "fnames": fnames, "path": str(exp.path)})
     return out
 
 
+def op_versions(op: dict[str, Any]) -> Any:
+    """Versions of the Python packages the suite drives."""
+    import importlib.metadata as md
+    import sys
+
+    out = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
+    for dist in op["packages"]:
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
 if __name__ == "__main__":
-    run({"names": op_names})
+    run({"names": op_names, "versions": op_versions})

@@ -1,11 +1,37 @@
 /**
- * The stores the interop suite runs on: local disk always, and each emulator bucket
- * once its backend package exists. Python reaches the buckets through s3fs, gcsfs and
- * adlfs pointed at the same emulators (see python/_interop.py).
+ * The stores the interop suite runs on: local disk, and each emulator bucket whose
+ * backend package exists. Python reaches the buckets through s3fs, gcsfs and adlfs
+ * pointed at the same emulators (python/_interop.py builds their storage options from
+ * the variables test/support/global-setup.ts exports). A bucket store whose emulator
+ * variables are missing fails its tests with instructions; it is never skipped.
  */
+import "@lazyscribe/s3";
+import { createTestBucket, rawS3Client, s3Endpoint } from "../s3/s3-env.js";
 import { localStore, type InteropStore } from "./harness.js";
+
+let counter = 0;
+const buckets = new Map<string, Promise<string>>();
+
+/** One bucket per store and test file, a fresh prefix per root. */
+function bucketRoot(kind: string, create: () => Promise<string>): () => Promise<string> {
+  return async () => {
+    let bucket = buckets.get(kind);
+    if (!bucket) buckets.set(kind, (bucket = create()));
+    return `${kind}://${await bucket}/interop-${process.pid}-${++counter}`;
+  };
+}
+
+/** S3 on moto (or LAZYSCRIBE_TEST_S3_ENDPOINT); the TypeScript side uses the backend's env defaults. */
+export const s3Store: InteropStore = {
+  name: "s3",
+  freshRoot: bucketRoot("s3", async () => {
+    s3Endpoint();
+    return createTestBucket(rawS3Client(), "interop");
+  }),
+  pythonEnv: () => ({ LAZYSCRIBE_TEST_S3_ENDPOINT: s3Endpoint() }),
+};
 
 /** Local disk, then the bucket stores whose backends are available. */
 export function interopStores(): InteropStore[] {
-  return [localStore];
+  return [localStore, s3Store];
 }

@@ -546,7 +546,7 @@ export function createS3Storage(options: S3StorageOptions = {}): S3Storage {
 
 function toConditions(precondition: WritePrecondition | undefined): Conditions {
   if (!precondition) return {};
-  return "ifNoneMatch" in precondition ? { IfNoneMatch: "*" } : { IfMatch: precondition.ifMatch };
+  return "ifNoneMatch" in precondition ? { IfNoneMatch: "*" } : { IfMatch: normaliseEtag(precondition.ifMatch) };
 }
 
 /** ETags arrive quoted (`"abc"`); keep one canonical, quoted form so tokens compare equal. */

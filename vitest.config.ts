@@ -6,6 +6,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["lazyscribe-source"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    // Starts the S3, GCS and Azure emulators once per run (unless LAZYSCRIBE_TEST_* point elsewhere).
+    globalSetup: ["./test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

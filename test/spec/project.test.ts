@@ -286,6 +286,15 @@ describe.each(specBackends)("project on $name", (backend) => {
     expect(again.get("model").dependencies.get("set-features")?.slug).toBe(feats.slug);
   });
 
+  it("an experiment may depend on another in the same project, and the file reopens", async () => {
+    const project = await open();
+    const features = await project.log("features", () => {});
+    await project.log("model", (e) => e.addDependency(features));
+    await project.save();
+    const reopened = await open("r");
+    expect(reopened.get("model").dependencies.get("features")).toBe(reopened.get("features"));
+  });
+
   it("loads the down-project fixture through the registry", async () => {
     await put(`${root}/up.json`, fixture("project.json"));
     await put(location(), fixture("down-project.json"));

@@ -363,14 +363,27 @@ export class Project {
     }
     if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of experiments.`);
     const list: Experiment[] = [];
+    const pending: Array<{ dependencies: Map<string, Experiment>; refs: string[]; where: string }> = [];
     for (const [i, raw] of entries.entries()) {
-      const experiment = await this.#experimentFrom(raw, `${where} entry ${i}`, ctx);
+      const { experiment, dependencyRefs } = this.#experimentFrom(raw, `${where} entry ${i}`);
       insortRight(list, experiment);
+      pending.push({
+        dependencies: experiment.dependencies as Map<string, Experiment>,
+        refs: dependencyRefs,
+        where: `${where} entry ${i}`,
+      });
+    }
+    // Dependencies resolve once every entry is parsed, so an experiment may depend on another in the same file.
+    for (const { dependencies, refs, where: at } of pending) {
+      for (const dep of refs) {
+        const upstream = await this.#resolveDependency(dep, `${at} dependency ${JSON.stringify(dep)}`, ctx, list);
+        dependencies.set(upstream.shortSlug, upstream);
+      }
     }
     return list;
   }
 
-  async #experimentFrom(raw: unknown, where: string, ctx: LoadContext): Promise<Experiment> {
+  #experimentFrom(raw: unknown, where: string): { experiment: Experiment; dependencyRefs: string[] } {
     const entry = validateEntry(experimentEntrySchema, raw, where) as ExperimentEntry;
     const readOnly = this.mode !== "w+";
     if ((entry.tests?.length ?? 0) > 0 && entry.slug === undefined) {
@@ -393,12 +406,8 @@ export class Project {
         }),
     );
     const dependencies = new Map<string, Experiment>();
-    for (const dep of entry.dependencies ?? []) {
-      const upstream = await this.#resolveDependency(dep, `${where} dependency ${JSON.stringify(dep)}`, ctx);
-      dependencies.set(upstream.shortSlug, upstream);
-    }
     const author = entry.author ?? defaultAuthor();
-    return new Experiment({
+    const experiment = new Experiment({
       name: entry.name,
       project: this.path,
       storage: this.storage,
@@ -418,6 +427,7 @@ export class Project {
       dirty: false,
       readOnly,
     });
+    return { experiment, dependencyRefs: entry.dependencies ?? [] };
   }
 
   /**
@@ -444,11 +454,16 @@ export class Project {
     }
   }
 
-  async #resolveDependency(dep: string, where: string, ctx: LoadContext): Promise<Experiment> {
+  async #resolveDependency(dep: string, where: string, ctx: LoadContext, sameFile: readonly Experiment[]): Promise<Experiment> {
     const parts = dep.split("|");
     if (parts.length !== 2 || !parts[0] || !parts[1])
       throw new ManifestError(`${where}: expected "<project path or registry key>|<slug>".`);
     const [ref, slug] = parts as [string, string];
+    if (!this.registry.has(ref) && ref === this.path) {
+      const found = [...sameFile].reverse().find((e) => e.slug === slug || e.shortSlug === slug);
+      if (!found) throw new ManifestError(`${where}: this project has no experiment "${slug}".`);
+      return found;
+    }
     let upstream: Project | undefined = this.registry.has(ref) ? this.registry.get(ref) : ctx.opened.get(ref);
     if (!upstream) {
       this.#assertSafeDependency(ref, where);

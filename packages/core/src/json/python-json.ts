@@ -190,7 +190,6 @@ export function formatPythonFloat(x: number): string {
 
 const SHORT_ESCAPES: Record<number, string> = { 34: '\\"', 92: "\\\\", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t" };
 const NEEDS_ESCAPE_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what Python escapes
 const NEEDS_ESCAPE_RAW = /["\\\x00-\x1f]/;
 
 function hex4(code: number): string {

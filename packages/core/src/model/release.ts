@@ -87,7 +87,9 @@ export function findRelease(releases: readonly Release[], version?: string | Dat
     return found;
   }
   if (match === "asof" && typeof version === "string") {
-    throw new InvalidArgumentError(`match "asof" needs a Date, not the tag "${version}": tags have no order. Use match "exact" to find a tag.`);
+    throw new InvalidArgumentError(
+      `match "asof" needs a Date, not the tag "${version}": tags have no order. Use match "exact" to find a tag.`,
+    );
   }
   if (match === "asof" && version instanceof Date) {
     const eligible = sorted.filter((r) => r.createdAt.getTime() <= version.getTime());
@@ -142,7 +144,12 @@ export interface MinimalRepositoryOptions {
  *
  * @throws InvalidStateError unless the repository is in mode `r`; ArtifactLogError when the protocols differ.
  */
-export async function minimalRepositoryFromRelease(location: string, repository: Repository, release: Release, options: MinimalRepositoryOptions = {}): Promise<Repository> {
+export async function minimalRepositoryFromRelease(
+  location: string,
+  repository: Repository,
+  release: Release,
+  options: MinimalRepositoryOptions = {},
+): Promise<Repository> {
   const { protocol, path: folder } = parseLocation(location);
   const chosen = repository.filter(release.artifacts);
   const destination =
@@ -160,7 +167,9 @@ export async function minimalRepositoryFromRelease(location: string, repository:
     ),
   );
   const manifestKey = joinKey(folder, "repository.json");
-  await destination.write(manifestKey, encodePythonJson(chosen.toJSON(), { indent: 4, sortKeys: true }), { contentType: "application/json" });
+  await destination.write(manifestKey, encodePythonJson(chosen.toJSON(), { indent: 4, sortKeys: true }), {
+    contentType: "application/json",
+  });
   options.onProgress?.({ files: ++files, totalFiles });
   return Repository.open(formatLocation(protocol, manifestKey), { mode: "r", storage: destination });
 }
@@ -258,21 +267,29 @@ function readConfig(text: string): { version: string; repositories: string[]; fo
   const repositories = tool?.repositories;
   if (!Array.isArray(repositories) || !repositories.every((r) => typeof r === "string")) {
     throw new InvalidArgumentError(
-      kind === "package.json" ? `package.json has no "lazyscribe": { "repositories": [...] } list.` : `pyproject.toml has no [tool.lazyscribe].repositories list.`,
+      kind === "package.json"
+        ? `package.json has no "lazyscribe": { "repositories": [...] } list.`
+        : `pyproject.toml has no [tool.lazyscribe].repositories list.`,
     );
   }
   const format = tool?.format;
   if (format !== undefined) {
-    process.emitWarning("Version formats are deprecated since lazyscribe 2.0.1; 3.0 will use the project version directly.", { type: "DeprecationWarning" });
+    process.emitWarning("Version formats are deprecated since lazyscribe 2.0.1; 3.0 will use the project version directly.", {
+      type: "DeprecationWarning",
+    });
   }
   return { version, repositories: repositories as string[], format: typeof format === "string" ? format : undefined };
 }
 
 function formatTag(format: string, version: string, at: Date): string {
-  const values: Record<string, string> = { version, year: String(at.getUTCFullYear()), month: String(at.getUTCMonth() + 1), day: String(at.getUTCDate()) };
+  const values: Record<string, string> = {
+    version,
+    year: String(at.getUTCFullYear()),
+    month: String(at.getUTCMonth() + 1),
+    day: String(at.getUTCDate()),
+  };
   return format.replace(/\{(\w*)\}/g, (_, key: string) => {
     if (!(key in values)) throw new InvalidArgumentError(`Unknown placeholder {${key}} in the release format "${format}".`);
     return values[key]!;
   });
 }
-

@@ -7,9 +7,11 @@
  *
  * @packageDocumentation
  */
+import "@lazyscribe/azure";
 import "@lazyscribe/local";
 import "@lazyscribe/s3";
 
 export * from "@lazyscribe/core";
+export { AzureStorage, createAzureStorage, type AzureStorageOptions } from "@lazyscribe/azure";
 export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@lazyscribe/local";
 export { createS3Storage, S3Storage, type S3PreconditionEmulation, type S3StorageOptions } from "@lazyscribe/s3";

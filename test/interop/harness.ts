@@ -44,6 +44,9 @@ export function requirePython(): void {
   }
 }
 
+/** The scripts in ./python. */
+export type PyScript = "project_ops" | "repository_ops" | "naming" | "plugin_formats";
+
 /** One op's outcome in a Python script: a value, or the exception Python raised. */
 export type PyResult = { ok: unknown } | { error: PyError };
 
@@ -56,11 +59,7 @@ export interface PyError {
 }
 
 /** Runs `ops` through `test/interop/python/<script>.py`; returns one result per op. */
-export function runPython(
-  script: "project_ops" | "repository_ops" | "naming",
-  ops: object[],
-  env: Record<string, string> = {},
-): PyResult[] {
+export function runPython(script: PyScript, ops: object[], env: Record<string, string> = {}): PyResult[] {
   requirePython();
   const run = spawnSync(PYTHON, [join(SCRIPTS, `${script}.py`)], {
     input: encodePythonJson({ ops }),
@@ -74,7 +73,7 @@ export function runPython(
 }
 
 /** Runs one op and returns its value, failing with Python's traceback if it raised. */
-export function py<T = unknown>(script: "project_ops" | "repository_ops" | "naming", op: object, env?: Record<string, string>): T {
+export function py<T = unknown>(script: PyScript, op: object, env?: Record<string, string>): T {
   const [result] = runPython(script, [op], env);
   if (result && "ok" in result) return result.ok as T;
   const err = (result as { error: PyError }).error;
@@ -82,7 +81,7 @@ export function py<T = unknown>(script: "project_ops" | "repository_ops" | "nami
 }
 
 /** Runs one op that is expected to raise; returns the Python exception. */
-export function pyError(script: "project_ops" | "repository_ops" | "naming", op: object, env?: Record<string, string>): PyError {
+export function pyError(script: PyScript, op: object, env?: Record<string, string>): PyError {
   const [result] = runPython(script, [op], env);
   if (result && "error" in result) return result.error;
   throw new Error(`Python ${script} was expected to raise, but returned ${encodePythonJson((result as { ok: unknown }).ok)}`);

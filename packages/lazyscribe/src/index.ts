@@ -3,15 +3,20 @@
  * compatible with Python lazyscribe, on local disk and object stores.
  *
  * Importing this package registers every storage backend, so plain paths,
- * `file://`, `memory://`, `s3://`, `gs://` and `az://` URLs all work.
+ * `file://`, `memory://`, `s3://`, `gs://` and `az://` URLs all work, and the
+ * `yaml` and `csv` artifact handlers shared with Python's lazyscribe-yaml and lazyscribe-arrow.
  *
  * @packageDocumentation
  */
 import "@lazyscribe/azure";
+import "@lazyscribe/csv";
 import "@lazyscribe/local";
 import "@lazyscribe/s3";
+import "@lazyscribe/yaml";
 
 export * from "@lazyscribe/core";
 export { AzureStorage, createAzureStorage, type AzureStorageOptions } from "@lazyscribe/azure";
 export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@lazyscribe/local";
 export { createS3Storage, S3Storage, type S3PreconditionEmulation, type S3StorageOptions } from "@lazyscribe/s3";
+export { csvHandler, readArrowCsv, tableRecords, writeArrowCsv, type CsvColumnType, type CsvTable } from "@lazyscribe/csv";
+export { dumpPyYaml, loadPyYaml, yamlHandler, type PyYamlDumpOptions } from "@lazyscribe/yaml";

@@ -9,10 +9,11 @@
  * - `copy` is Copy Blob (`beginCopyFromURL`): no bytes pass through the client, no size limit,
  *   and no SAS is needed because source and destination are in the same account.
  */
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type {
   BlobClient,
+  BlobDownloadResponseParsed,
   BlobRequestConditions,
   BlobServiceClient,
   BlockBlobClient,
@@ -49,6 +50,8 @@ import { isBlobNotFound, toStorageError, type AzureErrorContext } from "./errors
 import type { AzureStorageOptions } from "./options.js";
 
 const MiB = 1024 * 1024;
+/** How often one read resumes after its connection dropped (the SDK's default for its own resume). */
+const MAX_DOWNLOAD_RESUMES = 5;
 
 /** The `az` backend class. Prefer {@link createAzureStorage}. */
 export class AzureStorage implements Storage {
@@ -85,49 +88,18 @@ export class AzureStorage implements Storage {
 
   async read(key: string, options: ReadOptions = {}): Promise<Uint8Array> {
     const { container, blob } = splitKey(key, "read", this.#account);
-    try {
-      const client = (await this.#service()).getContainerClient(container).getBlobClient(blob);
-      const progress = reporter(options.onProgress);
-      const response = await client.download(0, undefined, {
-        abortSignal: options.signal,
-        onProgress: (e) => progress.report(e.loadedBytes),
-      });
-      progress.total = response.contentLength ?? 0;
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      if (response.readableStreamBody) {
-        for await (const chunk of response.readableStreamBody) {
-          chunks.push(chunk as Buffer);
-          bytes += (chunk as Buffer).length;
-        }
-      }
-      progress.report(bytes, true);
-      return Buffer.concat(chunks, bytes);
-    } catch (err) {
-      throw this.#fail(err, "read", key, { container }, options.signal);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of await this.#download(container, blob, "read", key, options)) {
+      chunks.push(chunk);
+      bytes += chunk.length;
     }
+    return Buffer.concat(chunks, bytes);
   }
 
   async readStream(key: string, options: ReadOptions = {}): Promise<Readable> {
     const { container, blob } = splitKey(key, "readStream", this.#account);
-    try {
-      const client = (await this.#service()).getContainerClient(container).getBlobClient(blob);
-      const progress = reporter(options.onProgress);
-      const response = await client.download(0, undefined, {
-        abortSignal: options.signal,
-        onProgress: (e) => progress.report(e.loadedBytes),
-      });
-      progress.total = response.contentLength ?? 0;
-      const body = response.readableStreamBody ?? Readable.from([]);
-      // Errors inside the stream become StorageErrors too; stopping early releases the connection.
-      const out = new PassThrough();
-      body.once("error", (err) => out.destroy(this.#fail(err, "readStream", key, { container }, options.signal) as Error));
-      out.once("close", () => body.destroy());
-      body.pipe(out);
-      return out;
-    } catch (err) {
-      throw this.#fail(err, "readStream", key, { container }, options.signal);
-    }
+    return Readable.from(await this.#download(container, blob, "readStream", key, options), { objectMode: false });
   }
 
   async write(key: string, body: WriteBody, options: WriteOptions = {}): Promise<WriteResult> {
@@ -254,6 +226,68 @@ export class AzureStorage implements Storage {
     // A failure (e.g. @azure/identity not loadable) is not memoised: the next call tries again.
     this.#client.catch(() => (this.#client = undefined));
     return this.#client;
+  }
+
+  /**
+   * Starts a download (so a missing blob rejects before any data) and returns its chunks. A
+   * connection that drops mid-body is resumed at the byte where it stopped, pinned to the first
+   * response's ETag. (The SDK's own resume gives up on Node's "aborted" event, so it is off.)
+   */
+  async #download(
+    container: string,
+    blob: string,
+    operation: StorageOperation,
+    key: string,
+    options: ReadOptions,
+  ): Promise<AsyncGenerator<Buffer>> {
+    const signal = options.signal;
+    const fail = (err: unknown) => this.#fail(err, operation, key, { container }, signal);
+    let client: BlobClient;
+    let first: BlobDownloadResponseParsed;
+    try {
+      client = (await this.#service()).getContainerClient(container).getBlobClient(blob);
+      first = await client.download(0, undefined, { abortSignal: signal, maxRetryRequests: 0 });
+    } catch (err) {
+      throw fail(err);
+    }
+    const total = first.contentLength ?? 0;
+    const progress = reporter(options.onProgress, total);
+    return (async function* chunks(): AsyncGenerator<Buffer> {
+      let body = first.readableStreamBody;
+      let iterator = body?.[Symbol.asyncIterator]() as AsyncIterator<Buffer> | undefined;
+      let offset = 0;
+      let resumes = 0;
+      try {
+        while (body && iterator) {
+          let next: IteratorResult<Buffer>;
+          try {
+            next = await iterator.next();
+          } catch (err) {
+            // Only the transport is resumed: not the caller's abort, and not after too many drops.
+            if (signal?.aborted || offset >= total || resumes >= MAX_DOWNLOAD_RESUMES) throw err;
+            resumes++;
+            body.destroy();
+            const rest = await client.download(offset, total - offset, {
+              abortSignal: signal,
+              conditions: { ifMatch: first.etag },
+              maxRetryRequests: 0,
+            });
+            body = rest.readableStreamBody;
+            iterator = body?.[Symbol.asyncIterator]() as AsyncIterator<Buffer> | undefined;
+            continue;
+          }
+          if (next.done) break;
+          offset += next.value.length;
+          progress.report(offset);
+          yield next.value;
+        }
+        progress.report(offset, true);
+      } catch (err) {
+        throw fail(err);
+      } finally {
+        body?.destroy();
+      }
+    })();
   }
 
   async #uploadBytes(

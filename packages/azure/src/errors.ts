@@ -131,7 +131,7 @@ export function toStorageError(err: unknown, operation: StorageOperation, key: s
     );
   }
   // The SDK's own per-try abort (not the caller's signal, which the storage class rethrows as is).
-  if (name === "AbortError") return make("UNAVAILABLE", "the request was cut off before Azure answered");
+  if (name === "AbortError") return make("UNAVAILABLE", "the connection to Azure was cut off");
   // @azure/identity: no credential source at all, or one that was refused.
   if (name === "CredentialUnavailableError" || name === "AggregateAuthenticationError") {
     return make(

@@ -5,7 +5,9 @@
  * the variables test/support/global-setup.ts exports). A bucket store whose emulator
  * variables are missing fails its tests with instructions; it is never skipped.
  */
+import "@lazyscribe/azure";
 import "@lazyscribe/s3";
+import { azureConnectionString, createTestContainer, rawServiceClient } from "../azure/azure-env.js";
 import { createTestBucket, rawS3Client, s3Endpoint } from "../s3/s3-env.js";
 import { localStore, type InteropStore } from "./harness.js";
 
@@ -31,7 +33,17 @@ export const s3Store: InteropStore = {
   pythonEnv: () => ({ LAZYSCRIBE_TEST_S3_ENDPOINT: s3Endpoint() }),
 };
 
+/** Azure Blob on azurite (or LAZYSCRIBE_TEST_AZURE_CONNECTION_STRING); Python through adlfs with the connection string. */
+export const azureStore: InteropStore = {
+  name: "azure",
+  freshRoot: bucketRoot("az", async () => {
+    azureConnectionString();
+    return createTestContainer(rawServiceClient(), "interop");
+  }),
+  pythonEnv: () => ({ LAZYSCRIBE_TEST_AZURE_CONNECTION_STRING: azureConnectionString() }),
+};
+
 /** Local disk, then the bucket stores whose backends are available. */
 export function interopStores(): InteropStore[] {
-  return [localStore, s3Store];
+  return [localStore, s3Store, azureStore];
 }

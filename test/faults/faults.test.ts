@@ -1,0 +1,329 @@
+/**
+ * "Many writers, crashes and faults" — the fault part. A fault-injecting proxy (./fault-proxy.ts)
+ * sits between each cloud backend's SDK and its emulator and, by a seeded schedule, answers with
+ * 500/503/throttling errors, resets connections before or after the store acted, truncates
+ * responses and delays them.
+ * - Transient faults: concurrent saves and the loads after them succeed, and nothing is lost.
+ * - Persistent faults: save() and open() end in a typed LazyscribeError (SaveError or
+ *   StorageError) within a bounded time, nothing half-written is left (project.json parses and
+ *   names only stored artifacts), and the same save succeeds once the fault clears.
+ * The proxy itself is checked first against a plain loopback HTTP server.
+ */
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isLazyscribeError, Project, resolveLocation, SaveError, StorageError, type Storage } from "@lazyscribe/core";
+import { report, targets, verifyProject } from "../concurrency/harness.js";
+import { ALL_FAULTS, startFaultProxy, type FaultKind, type FaultProxy } from "./fault-proxy.js";
+
+const SEED = Number(process.env.LAZYSCRIBE_FAULT_SEED ?? 7);
+/** Per-attempt timeout given to the backends, so a black hole ends in bounded time (transient delays are 400 ms). */
+const ATTEMPT_TIMEOUT_MS = 1500;
+/** How long a save or open may take to give up under a persistent fault. */
+const GIVE_UP_BOUND_MS = 60_000;
+const WRITERS = 3;
+const EXPERIMENTS = 8;
+
+describe("the fault proxy", () => {
+  let upstream: Server;
+  let origin = "";
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const body = `${req.method} ${req.url} ${"y".repeat(1000)}`;
+        res.writeHead(200, { "content-type": "text/plain", "content-length": Buffer.byteLength(body), location: `${origin}/moved` });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
+    origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
+
+  const get = (url: string) =>
+    new Promise<{ status: number; body: string; location?: string } | { error: string }>((resolve) => {
+      const req = request(url, { agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body, location: res.headers.location }));
+        res.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+        res.on("aborted", () => resolve({ error: "aborted" }));
+      });
+      req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      req.end();
+    });
+
+  it("forwards, and injects each fault kind as described", async () => {
+    const proxy = await startFaultProxy({ upstream: origin, flavor: "s3", seed: 1 });
+    try {
+      const ok = await get(`${proxy.url}/a`);
+      expect(ok).toMatchObject({ status: 200, location: `${proxy.url}/moved` });
+      const seen: Partial<Record<FaultKind, unknown>> = {};
+      for (const kind of ALL_FAULTS) {
+        proxy.configure({ mode: "persistent", kinds: [kind], delayMs: 50 });
+        seen[kind] =
+          kind === "delay"
+            ? await Promise.race([get(`${proxy.url}/b`), new Promise((r) => setTimeout(() => r("hung"), 300))])
+            : await get(`${proxy.url}/b`);
+      }
+      expect(seen.status500).toMatchObject({ status: 500 });
+      expect(seen.status503).toMatchObject({ status: 503 });
+      expect(seen.throttle).toMatchObject({ status: 503, body: expect.stringContaining("<Code>SlowDown</Code>") });
+      expect(seen.resetBefore).toMatchObject({ error: "ECONNRESET" });
+      expect(seen.resetAfter).toMatchObject({ error: "ECONNRESET" });
+      expect(seen.truncate).toHaveProperty("error");
+      expect(seen.delay).toBe("hung");
+      expect(proxy.faults()).toBe(ALL_FAULTS.length);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("follows its seed, and never faults one request more than maxPerRequest times in a row", async () => {
+    const run = async () => {
+      const proxy = await startFaultProxy({
+        upstream: origin,
+        flavor: "gcs",
+        seed: 42,
+        mode: "transient",
+        rate: 0.5,
+        kinds: ["status503", "throttle"],
+        maxPerRequest: 2,
+      });
+      const outcomes: string[] = [];
+      try {
+        for (let i = 0; i < 30; i++) {
+          const r = await get(`${proxy.url}/same`);
+          outcomes.push("status" in r ? String(r.status) : r.error);
+        }
+      } finally {
+        await proxy.close();
+      }
+      return outcomes;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first.join(" ")).not.toMatch(/(?:(?:503|429) ){3}/);
+    expect(first).toContain("200");
+    expect(first.filter((o) => o !== "200").length).toBeGreaterThan(0);
+
+    const once = await startFaultProxy({
+      upstream: origin,
+      flavor: "azure",
+      seed: 1,
+      mode: "transient",
+      rate: 1,
+      kinds: ["status500"],
+      maxPerUrl: 1,
+    });
+    try {
+      const statuses = [];
+      for (const path of ["/u", "/u", "/v", "/u", "/v"]) {
+        const r = await get(`${once.url}${path}`);
+        statuses.push("status" in r ? r.status : r.error);
+      }
+      expect(statuses).toEqual([500, 200, 500, 200, 200]);
+    } finally {
+      await once.close();
+    }
+  });
+});
+
+const clouds = targets.filter((t) => t.name !== "local");
+
+/**
+ * Gaps a backend is known to have, found by this suite and reported to the backend's owner. The
+ * test that shows one runs as `it.fails`: it stays in the report, and once the gap is fixed it
+ * fails, asking for its entry here to be deleted.
+ */
+const KNOWN_GAPS: Partial<Record<string, { cutReadBody?: string }>> = {
+  s3: {
+    cutReadBody:
+      "S3Storage.read()/readStream() do not retry a GetObject whose body is cut mid-stream (the SDK has returned by then): " +
+      "Project.open and loadArtifact fail with StorageError UNAVAILABLE on one cut response.",
+  },
+};
+
+describe.each(clouds)("$name through the fault proxy", (target) => {
+  const skip = target.unavailable();
+  const gaps = KNOWN_GAPS[target.name] ?? {};
+  // Responses cut mid-body are exercised by their own test below; mixed in here they would only repeat a known gap.
+  const transientKinds = gaps.cutReadBody ? ALL_FAULTS.filter((k) => k !== "truncate") : ALL_FAULTS;
+  let proxy: FaultProxy;
+  let direct: Storage;
+  const opened: Storage[] = [];
+  /**
+   * A new store (own SDK client, own retry budget) that reaches the emulator through the proxy. The
+   * transient tests keep the backend's retry backoff; the persistent ones shorten it (not the number
+   * of tries) to keep the suite fast: the time to give up with the defaults is the backend's own figure.
+   */
+  const faulty = async (fastRetries = false) => {
+    const { storage } = await resolveLocation(
+      `${target.scheme}://x/y`,
+      target.settingsVia!(proxy.url, { timeoutMs: ATTEMPT_TIMEOUT_MS, fastRetries }),
+    );
+    opened.push(storage);
+    return storage;
+  };
+
+  beforeAll(async () => {
+    if (skip) return;
+    proxy = await startFaultProxy({ upstream: target.upstream!(), flavor: target.name as "s3" | "gcs" | "azure", seed: SEED });
+    direct = await target.storage();
+  });
+  afterAll(async () => {
+    for (const s of opened) await s.close?.();
+    await proxy?.close();
+  });
+
+  it.skipIf(skip !== null)(
+    `${WRITERS} concurrent writers save ${WRITERS * EXPERIMENTS} experiments through transient faults; loads succeed through them`,
+    async () => {
+      const location = `${await target.freshRoot("faults")}/project.json`;
+      const storage = await faulty();
+      const before = { requests: proxy.requests(), faults: proxy.faults(), injected: { ...proxy.injected } };
+      proxy.configure({ mode: "transient", rate: 0.3, kinds: transientKinds, maxPerRequest: 2, delayMs: 400 });
+      const started = Date.now();
+      try {
+        const projects = await Promise.all(
+          Array.from({ length: WRITERS }, (_, w) => Project.open(location, { mode: "a", author: `w${w}`, storage })),
+        );
+        await Promise.all(
+          projects.map(async (project, w) => {
+            for (let j = 0; j < EXPERIMENTS; j++) {
+              await project.log(`w${w}-e${j}`, (e) => e.logArtifact("data", { w, j }, "json"));
+              await project.save();
+            }
+          }),
+        );
+        for (let round = 0; round < 2; round++) {
+          const throughFaults = await verifyProject(location, storage, 8);
+          expect(throughFaults.experiments).toBe(WRITERS * EXPERIMENTS);
+        }
+        // Reads whose answer is lost, at a high rate: every load must still succeed.
+        proxy.configure({ rate: 0.5, kinds: ["resetAfter", "resetBefore", "status503"], methods: ["GET", "HEAD"] });
+        const throughLostReads = await verifyProject(location, storage, 8);
+        expect(throughLostReads.experiments).toBe(WRITERS * EXPERIMENTS);
+      } finally {
+        proxy.configure({ mode: "off", methods: undefined });
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const verified = await verifyProject(location, direct, 8, (e, _a, value) =>
+        expect(`w${(value as { w: number }).w}-e${(value as { j: number }).j}`).toBe(e.name),
+      );
+      expect(verified.names.sort()).toEqual(
+        Array.from({ length: WRITERS }, (_, w) => Array.from({ length: EXPERIMENTS }, (_, j) => `w${w}-e${j}`))
+          .flat()
+          .sort(),
+      );
+      // A write that landed but whose answer was lost is retried, refused ("only if absent") and saved
+      // under a new name: the first copy is left over, named by nothing. Count them.
+      const named = new Set(
+        (await Project.open(location, { mode: "r", storage: direct })).experiments.flatMap((e) =>
+          e.artifacts.map((a) => `${e.path}/${a.fname}`),
+        ),
+      );
+      const manifestKey = (await resolveLocation(location, direct)).path;
+      let orphans = 0;
+      for await (const entry of direct.list(manifestKey.slice(0, -"project.json".length)))
+        if (entry.key !== manifestKey && !named.has(entry.key)) orphans++;
+      const injected = Object.fromEntries(ALL_FAULTS.map((k) => [k, proxy.injected[k] - before.injected[k]]));
+      report(`faults ${target.name} transient`, {
+        requests: proxy.requests() - before.requests,
+        faultsInjected: proxy.faults() - before.faults,
+        ...injected,
+        experiments: verified.experiments,
+        lost: WRITERS * EXPERIMENTS - verified.experiments,
+        orphanArtifactFiles: orphans,
+        seconds,
+      });
+    },
+    180_000,
+  );
+
+  (skip !== null ? it.skip : gaps.cutReadBody ? it.fails : it)(
+    `loads succeed when the first answer to every read is cut mid-body${gaps.cutReadBody ? ` (KNOWN GAP: ${gaps.cutReadBody})` : ""}`,
+    async () => {
+      const location = `${await target.freshRoot("faults")}/project.json`;
+      const storage = await faulty();
+      proxy.configure({ mode: "off", methods: undefined });
+      const project = await Project.open(location, { mode: "a", author: "ana", storage });
+      for (let j = 0; j < 5; j++) await project.log(`cut-${j}`, (e) => e.logArtifact("data", { j, padding: "z".repeat(4000) }, "json"));
+      await project.save();
+      const before = proxy.faults();
+      // Rate 1, one fault per URL: each object's first GET is cut mid-body, every later request answered.
+      proxy.configure({ mode: "transient", rate: 1, kinds: ["truncate"], maxPerRequest: 1, maxPerUrl: 1, methods: ["GET"] });
+      try {
+        const verified = await verifyProject(location, storage, 4);
+        expect(verified.experiments).toBe(5);
+      } finally {
+        proxy.configure({ mode: "off", methods: undefined, maxPerUrl: undefined });
+        report(`faults ${target.name} cut reads`, { faultsInjected: proxy.faults() - before });
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(skip !== null).each(ALL_FAULTS.map((kind) => ({ kind })))(
+    "a persistent $kind fault ends save and open in a typed error in bounded time, leaves nothing half-written, and the save succeeds after it clears",
+    async ({ kind }) => {
+      const location = `${await target.freshRoot("faults")}/project.json`;
+      const storage = await faulty(true);
+      proxy.configure({ mode: "off" });
+      const project = await Project.open(location, { mode: "a", author: "ana", storage });
+      for (const name of ["before-1", "before-2"]) await project.log(name, (e) => e.logArtifact("data", { name }, "json"));
+      await project.save();
+      for (const name of ["during-1", "during-2"]) await project.log(name, (e) => e.logArtifact("data", { name }, "json"));
+
+      proxy.configure({ mode: "persistent", kinds: [kind], delayMs: 400, methods: undefined });
+      const faultsBefore = proxy.faults();
+      let saveError: unknown;
+      let openError: unknown;
+      let saveMs = 0;
+      let openMs = 0;
+      try {
+        let t = Date.now();
+        saveError = await project.save().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        saveMs = Date.now() - t;
+        t = Date.now();
+        openError = await Project.open(location, { mode: "r", storage }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        openMs = Date.now() - t;
+      } finally {
+        proxy.configure({ mode: "off" });
+      }
+      const describeError = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e));
+      expect(saveError, "save() must fail under a persistent fault").toBeInstanceOf(Error);
+      expect(isLazyscribeError(saveError), `save() threw an untyped error: ${describeError(saveError)}`).toBe(true);
+      expect(saveError instanceof SaveError || saveError instanceof StorageError, describeError(saveError)).toBe(true);
+      expect(saveMs).toBeLessThan(GIVE_UP_BOUND_MS);
+      expect(openError, "open() must fail under a persistent fault").toBeInstanceOf(Error);
+      expect(isLazyscribeError(openError), `open() threw an untyped error: ${describeError(openError)}`).toBe(true);
+      expect(openMs).toBeLessThan(GIVE_UP_BOUND_MS);
+
+      // Nothing half-written: the manifest parses and every artifact it names is stored and loads.
+      const after = await verifyProject(location, direct, 8);
+      expect(after.names).toEqual(expect.arrayContaining(["before-1", "before-2"]));
+
+      // The failed save changed nothing in memory: saving again, with the fault gone, stores everything.
+      await project.save();
+      const healed = await verifyProject(location, direct, 8);
+      expect(healed.names.sort()).toEqual(["before-1", "before-2", "during-1", "during-2"]);
+      report(`faults ${target.name} persistent ${kind}`, {
+        faultsInjected: proxy.faults() - faultsBefore,
+        saveError: `${(saveError as Error).constructor.name}(${JSON.stringify((saveError as Error).message.slice(0, 140))})`,
+        saveGaveUpMs: saveMs,
+        openError: `${(openError as Error).constructor.name}(${JSON.stringify((openError as Error).message.slice(0, 140))})`,
+        openGaveUpMs: openMs,
+        manifestAfterFault: `${after.experiments} experiments, all artifacts load`,
+      });
+    },
+    2 * GIVE_UP_BOUND_MS + 30_000,
+  );
+});

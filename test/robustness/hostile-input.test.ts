@@ -179,3 +179,25 @@ describe("random and mutated manifests", () => {
     for (const err of await loadAll(deep)) expect(isLazyscribeError(err), String(err)).toBe(true);
   });
 });
+
+describe("absolute dependency paths on local disk", () => {
+  it("are refused outside the trusted folders, and followed once their folder is listed in dependencyRoots", async () => {
+    const { mkdtemp, mkdir } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const base = await mkdtemp(join(tmpdir(), "lazyscribe-roots-"));
+    await mkdir(join(base, "features"));
+    await mkdir(join(base, "model"));
+    const up = await Project.open(join(base, "features", "project.json"), { author: "ana" });
+    const feats = await up.log("features", () => {});
+    await up.save();
+    const down = await Project.open(join(base, "model", "project.json"), { author: "ana" });
+    await down.log("model", (e) => e.addDependency(feats));
+    await down.save();
+    const refused = await Project.open(join(base, "model", "project.json"), { mode: "r" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ManifestError);
+    expect(String((refused as Error).message)).toContain("dependencyRoots");
+    const trusted = await Project.open(join(base, "model", "project.json"), { mode: "r", dependencyRoots: [join(base, "features")] });
+    expect(trusted.get("model").dependencies.get("features")?.slug).toBe(feats.slug);
+  });
+});

@@ -64,6 +64,12 @@ export interface ProjectOpenOptions {
   storage?: Storage | StorageSettings;
   /** Registry for `key|slug` dependencies. @default the shared `registry` */
   registry?: Registry;
+  /**
+   * Extra local folders that absolute dependency paths in `project.json` may point into.
+   * By default only the working directory and this project's folder are trusted (W7).
+   * @default []
+   */
+  dependencyRoots?: readonly string[];
 }
 
 interface LoadContext {
@@ -93,6 +99,7 @@ export class Project {
   /** Version of the manifest this project last read or wrote (`null`: absent). */
   #manifestVersion: string | null = null;
   #saving: Promise<unknown> = Promise.resolve();
+  #dependencyRoots: string[] = [];
 
   private constructor(
     fpath: string,
@@ -134,6 +141,7 @@ export class Project {
       options.author ?? defaultAuthor(),
       options.registry ?? sharedRegistry,
     );
+    project.#dependencyRoots = (options.dependencyRoots ?? []).map((root) => resolvePath(root));
     if (mode === "w") project.#manifestVersion = (await storage.stat(path))?.version ?? null;
     else await project.#load({ opened: new Map(), stack: new Set([project.#identity()]) });
     return project;
@@ -438,13 +446,15 @@ export class Project {
    */
   #assertSafeDependency(ref: string, where: string): void {
     const fail = (why: string) =>
-      new ManifestError(`${where}: ${why}. Register the upstream project under this exact key (registry.addProject) to use it anyway.`);
+      new ManifestError(
+        `${where}: ${why}. Register the upstream project under this exact key (registry.addProject), or list its folder in the dependencyRoots option of Project.open, to use it anyway.`,
+      );
     if (this.protocol === "file" && isAbsolute(ref)) {
       const target = resolvePath(ref);
       const inside = (root: string) => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
       if (/[\u0000-\u001f\\]/.test(ref)) throw fail("the path contains a control character or a backslash");
-      if (!inside(process.cwd()) && !inside(resolvePath(this.dir)))
-        throw fail("the absolute path lies outside the working directory and this project's folder");
+      if (![process.cwd(), resolvePath(this.dir), ...this.#dependencyRoots].some(inside))
+        throw fail("the absolute path lies outside the working directory, this project's folder and the dependencyRoots option");
       return;
     }
     try {
@@ -479,6 +489,7 @@ export class Project {
         defaultAuthor(),
         this.registry,
       );
+      project.#dependencyRoots = this.#dependencyRoots;
       ctx.stack.add(identity);
       try {
         await project.#load(ctx);

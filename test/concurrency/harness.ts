@@ -167,12 +167,14 @@ export const gcsTarget: Target = {
   },
   settings: () => ({ apiEndpoint: gcsEndpoint(), projectId: gcsProject() }),
   storage: memo(async () => (await resolveLocation("gs://any/project.json", gcsTarget.settings())).storage),
+  // `timeout` bounds one SDK request; the backend's `timeoutMs` bounds a whole step with the SDK's retries
+  // (whose backoff starts at 1 s: async-retry refuses a maxRetryDelay under 1 s).
   settingsVia: (endpoint, { timeoutMs, fastRetries }) => ({
     apiEndpoint: endpoint,
     projectId: gcsProject(),
-    timeoutMs: timeoutMs * 4,
     timeout: timeoutMs,
-    ...(fastRetries ? { retryOptions: { maxRetryDelay: 0.2 } } : {}),
+    timeoutMs: 10_000,
+    ...(fastRetries ? { retryOptions: { maxRetryDelay: 1, retryDelayMultiplier: 1 } } : {}),
   }),
   upstream: () => new URL(gcsEndpoint()).origin,
 };

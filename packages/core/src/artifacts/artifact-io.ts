@@ -1,6 +1,7 @@
 /** Reading and writing artifact files through the storage protocol. */
 import type { Readable } from "node:stream";
 import { ArtifactLoadError, SaveError } from "../errors.js";
+import { bodyToBytes } from "../storage/body.js";
 import { safeJoin } from "../storage/keys.js";
 import type { Storage, WritePrecondition } from "../storage/protocol.js";
 import { isStorageError } from "../storage/storage-error.js";
@@ -100,9 +101,40 @@ export async function writeNewArtifactFile(storage: Storage, folder: string, art
       return;
     } catch (err) {
       if (!isStorageError(err, "PRECONDITION_FAILED")) throw err;
+      // The file refused may be our own: a write that landed but whose answer was lost, which the SDK
+      // sent again. Renaming then left an orphan copy per lost answer (and, with every answer lost, up
+      // to 100 copies per artifact), so a file holding exactly our bytes is taken as written.
+      const key = safeJoin(folder, fname, `file name of ${what} "${artifact.name}"`);
+      if (await holdsBytesOf(storage, key, artifact, what)) {
+        artifact.fname = fname;
+        warnOutputOnly(artifact, "saved");
+        return;
+      }
     }
   }
   throw new SaveError(`Unable to write ${what} "${artifact.name}": 100 files named like ${original} already exist in ${folder}.`);
+}
+
+/** Above this size a clashing file is not compared (it is renamed around, as any other writer's file). */
+const SAME_FILE_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+
+/** True when the stored file at `key` holds exactly the bytes `artifact` encodes to. */
+async function holdsBytesOf(storage: Storage, key: string, artifact: Artifact, what: string): Promise<boolean> {
+  try {
+    const info = await storage.stat(key);
+    if (!info || info.size > SAME_FILE_CHECK_MAX_BYTES) return false;
+    const ours = await bodyToBytes(await artifact.resolveHandler().encode(artifact.value, artifact.writerOptions));
+    if (ours.byteLength !== info.size) return false;
+    const stored = await storage.read(key);
+    return stored.byteLength === ours.byteLength && stored.every((byte, i) => byte === ours[i]);
+  } catch (cause) {
+    throw new SaveError(
+      `Unable to write ${what} "${artifact.name}": ${key} exists and could not be compared with it: ${(cause as Error)?.message ?? cause}`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 function withSuffix(fname: string, n: number): string {

@@ -10,12 +10,14 @@
  */
 import "@lazyscribe/azure";
 import "@lazyscribe/csv";
+import "@lazyscribe/gcs";
 import "@lazyscribe/local";
 import "@lazyscribe/s3";
 import "@lazyscribe/yaml";
 
 export * from "@lazyscribe/core";
 export { AzureStorage, createAzureStorage, type AzureStorageOptions } from "@lazyscribe/azure";
+export { createGcsStorage, GcsStorage, type GcsStorageOptions, type GcsStorageTuning } from "@lazyscribe/gcs";
 export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@lazyscribe/local";
 export { createS3Storage, S3Storage, type S3PreconditionEmulation, type S3StorageOptions } from "@lazyscribe/s3";
 export { csvHandler, readArrowCsv, tableRecords, writeArrowCsv, type CsvColumnType, type CsvTable } from "@lazyscribe/csv";

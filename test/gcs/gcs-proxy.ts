@@ -1,0 +1,111 @@
+/**
+ * A recording, fault-injecting HTTP proxy in front of the GCS emulator: the
+ * backend tests point the SDK at it to see what goes over the wire (methods,
+ * query parameters such as ifGenerationMatch, bytes each way) and to answer
+ * with errors the emulator never gives (401, 403, 429, 503).
+ */
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request that went through the proxy. */
+export interface ProxyRecord {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Request body bytes received from the client. */
+  requestBytes: number;
+  /** Response body bytes sent back to the client. */
+  responseBytes: number;
+  status: number;
+}
+
+/** A synthetic answer instead of forwarding. */
+export interface Fault {
+  status: number;
+  /** GCS-style error reason, e.g. `rateLimitExceeded`. */
+  reason?: string;
+  message?: string;
+}
+
+/** A running proxy. */
+export interface GcsProxy {
+  /** The proxy's origin, to use as `apiEndpoint`. */
+  url: string;
+  records: ProxyRecord[];
+  /** Request body bytes received so far, updated as they stream in. */
+  receivedBytes: number;
+  /** Decides per request whether to answer with a fault instead of forwarding. */
+  fault: ((method: string, url: URL, headers: IncomingHttpHeaders) => Fault | undefined) | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free loopback port that forwards to `target` (an origin). */
+export async function startGcsProxy(target: string): Promise<GcsProxy> {
+  const targetUrl = new URL(target);
+  const proxy: GcsProxy = { url: "", records: [], receivedBytes: 0, fault: undefined, close: async () => {} };
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const url = new URL(req.url ?? "/", proxy.url);
+    const record: ProxyRecord = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      requestBytes: 0,
+      responseBytes: 0,
+      status: 0,
+    };
+    proxy.records.push(record);
+    req.on("data", (chunk: Buffer) => {
+      record.requestBytes += chunk.length;
+      proxy.receivedBytes += chunk.length;
+    });
+    const fault = proxy.fault?.(record.method, url, req.headers);
+    if (fault) {
+      req.resume();
+      req.on("end", () => {
+        const body = JSON.stringify({
+          error: {
+            code: fault.status,
+            message: fault.message ?? `injected ${fault.status}`,
+            errors: [{ reason: fault.reason ?? "injected", message: fault.message ?? `injected ${fault.status}` }],
+          },
+        });
+        record.status = fault.status;
+        record.responseBytes = Buffer.byteLength(body);
+        res.writeHead(fault.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      });
+      return;
+    }
+    const upstream = request(
+      {
+        host: targetUrl.hostname,
+        port: targetUrl.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: targetUrl.host },
+      },
+      (answer) => {
+        record.status = answer.statusCode ?? 0;
+        const headers = { ...answer.headers };
+        // Resumable upload sessions live at the Location the emulator returns; keep them on the proxy.
+        if (typeof headers.location === "string") headers.location = headers.location.replace(targetUrl.origin, proxy.url);
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.on("data", (chunk: Buffer) => (record.responseBytes += chunk.length));
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return proxy;
+}

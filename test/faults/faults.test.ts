@@ -227,18 +227,7 @@ const clouds = targets.filter((t) => t.name !== "local");
  * test that shows one runs as `it.fails`: it stays in the report, and once the gap is fixed it
  * fails, asking for its entry here to be deleted.
  */
-const KNOWN_GAPS: Partial<Record<string, { cutReadBody?: string }>> = {
-  s3: {
-    cutReadBody:
-      "S3Storage.read()/readStream() do not retry a GetObject whose body is cut mid-stream (the SDK has returned by then): " +
-      "Project.open and loadArtifact fail with StorageError UNAVAILABLE on one cut response.",
-  },
-  gcs: {
-    cutReadBody:
-      "GcsStorage.read() does not retry a media download (alt=media) whose body is cut mid-stream: " +
-      "Project.open and loadArtifact fail with StorageError UNAVAILABLE (read ECONNRESET) on one cut response.",
-  },
-};
+const KNOWN_GAPS: Partial<Record<string, { cutReadBody?: string }>> = {};
 
 describe.each(clouds)("$name through the fault proxy", (target) => {
   const skip = target.unavailable();

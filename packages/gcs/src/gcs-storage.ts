@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { Storage as GoogleCloudStorage, type File, type FileMetadata, type PreconditionOptions } from "@google-cloud/storage";
 import {
   StorageError,
+  isStorageError,
   type CopyOptions,
   type ListEntry,
   type ObjectStat,
@@ -59,6 +60,9 @@ interface ObjectRef {
   bucket: string;
   name: string;
 }
+
+/** Whole-object reads whose body is cut mid-stream are retried this many times in all. */
+const BODY_READ_ATTEMPTS = 4;
 
 /** The `gs` backend class. Prefer {@link createGcsStorage}. */
 export class GcsStorage implements Storage {
@@ -141,19 +145,29 @@ export class GcsStorage implements Storage {
   async read(key: string, options?: ReadOptions): Promise<Uint8Array> {
     const ref = objectRef(key, "read");
     const ctx: ErrorContext = { operation: "read", key };
-    return this.#run(ctx, options, async (step) => {
-      let reported = -1;
-      const onProgress = options?.onProgress && ((p: TransferProgress) => ((reported = p.bytes), options.onProgress?.(p)));
-      const stream = await this.#open(ref, ctx, step, onProgress);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) {
-        step.touch();
-        chunks.push(chunk as Buffer);
+    for (let attempt = 1; ; attempt++) {
+      let opened = false;
+      try {
+        return await this.#run(ctx, options, async (step) => {
+          let reported = -1;
+          const onProgress = options?.onProgress && ((p: TransferProgress) => ((reported = p.bytes), options.onProgress?.(p)));
+          const stream = await this.#open(ref, ctx, step, onProgress);
+          opened = true;
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) {
+            step.touch();
+            chunks.push(chunk as Buffer);
+          }
+          const data = Buffer.concat(chunks);
+          if (reported !== data.byteLength) options?.onProgress?.({ bytes: data.byteLength, totalBytes: data.byteLength });
+          return data;
+        });
+      } catch (err) {
+        // The SDK retries the request, not a media body cut mid-stream after it answered; retry that here.
+        if (!opened || attempt >= BODY_READ_ATTEMPTS || options?.signal?.aborted || !isStorageError(err) || !err.retryable) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
       }
-      const data = Buffer.concat(chunks);
-      if (reported !== data.byteLength) options?.onProgress?.({ bytes: data.byteLength, totalBytes: data.byteLength });
-      return data;
-    });
+    }
   }
 
   async readStream(key: string, options?: ReadOptions): Promise<Readable> {

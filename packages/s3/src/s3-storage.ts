@@ -72,6 +72,9 @@ type Conditions = { IfNoneMatch?: string; IfMatch?: string };
 
 let anonymousStores = 0;
 
+/** Whole-object reads whose body is cut mid-stream are retried this many times in all. */
+const BODY_READ_ATTEMPTS = 4;
+
 /** The `s3` backend class. Prefer {@link createS3Storage}. */
 export class S3Storage implements Storage {
   readonly protocol = S3_PROTOCOL;
@@ -112,10 +115,18 @@ export class S3Storage implements Storage {
   }
 
   async read(key: string, options?: ReadOptions): Promise<Uint8Array> {
-    const stream = await this.#open(key, "read", options);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    for (let attempt = 1; ; attempt++) {
+      // The SDK retries the request, but not a body cut mid-stream after it returned; retry that here.
+      const stream = await this.#open(key, "read", options);
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      } catch (err) {
+        if (attempt >= BODY_READ_ATTEMPTS || options?.signal?.aborted || !isStorageError(err) || !err.retryable) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+      }
+    }
   }
 
   async readStream(key: string, options?: ReadOptions): Promise<Readable> {

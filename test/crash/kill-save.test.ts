@@ -28,6 +28,8 @@ import {
 
 const TRIALS = Number(process.env.LAZYSCRIBE_CRASH_TRIALS ?? 50);
 const BLOCK = 10;
+/** Children started ahead of their trial, importing the packages while earlier trials run. */
+const PREWARM = 2;
 /** Trials run in this many independent lanes at once (each on its own projects). */
 const LANES = Number(process.env.LAZYSCRIBE_CRASH_LANES ?? 1);
 const SEED = Number(process.env.LAZYSCRIBE_CRASH_SEED ?? 20250120);
@@ -70,7 +72,13 @@ describe.each(targets)("$name: SIGKILL during saves", (target) => {
         let loaded = new Map<string, string>();
         const signature = (e: Experiment) => JSON.stringify(e.artifacts.map((a) => [a.name, a.fname]));
         const trials = Array.from({ length: TRIALS }, (_, t) => t).filter((t) => t % LANES === laneIndex);
-        let nextChild: RunningChild | undefined = spawnSaver();
+        // Children import the packages ahead of their trial (PREWARM of them wait at any time).
+        const warm: RunningChild[] = [];
+        let spawned = 0;
+        const refill = () => {
+          for (; warm.length < PREWARM && spawned < trials.length; spawned++) warm.push(spawnSaver());
+        };
+        refill();
         for (const [i, trial] of trials.entries()) {
           if (i % BLOCK === 0) {
             root = await target.freshRoot("crash");
@@ -80,10 +88,10 @@ describe.each(targets)("$name: SIGKILL during saves", (target) => {
           }
           const delay = 20 + Math.floor(random() * 381);
           const locksBefore = target.name === "local" ? localLeftovers(root).locks : 0;
-          // The child imported the packages while the previous trial ran; the delay counts from its open.
-          const child = nextChild!;
+          // The child imported the packages while earlier trials ran; the delay counts from its open.
+          const child = warm.shift()!;
           child.child.stdin!.write(`${JSON.stringify({ location, settings, trial, maxSaves: 500 })}\n`);
-          nextChild = i + 1 < trials.length ? spawnSaver() : undefined;
+          refill();
           await child.waitFor("ready", 60_000);
           await sleep(delay);
           child.child.kill("SIGKILL");

@@ -47,122 +47,120 @@ function localLeftovers(dir: string): { temps: number; locks: number } {
 }
 
 describe.each(targets)("$name: SIGKILL during saves", (target) => {
-  const skip = target.unavailable();
   beforeAll(() => {
-    if (!skip) requireBuilt(target.packages);
+    // A missing backend or emulator fails the suite; it is never skipped.
+    const missing = target.unavailable();
+    if (missing) throw new Error(`${target.name}: ${missing}`);
+    requireBuilt(target.packages);
   });
 
-  it.skipIf(skip !== null)(
-    `${TRIALS} kills at random points leave a project that parses and whose artifacts all load`,
-    async () => {
-      const imports = ["lazyscribe", ...target.packages.filter((p) => !["core", "local", "lazyscribe"].includes(p))].map(distEntry);
-      const settings = target.settings();
-      const storage = await target.storage();
-      const started = Date.now();
-      const totals = { survived: 0, killedMidRun: 0, savesReported: 0, maxExperiments: 0, locksLeft: 0, artifactsLoaded: 0 };
-      const spawnSaver = () => startChild(NODE, [SAVER, JSON.stringify({ imports })], { timeoutMs: 180_000, stdin: true });
+  it(`${TRIALS} kills at random points leave a project that parses and whose artifacts all load`, async () => {
+    const imports = ["lazyscribe", ...target.packages.filter((p) => !["core", "local", "lazyscribe"].includes(p))].map(distEntry);
+    const settings = target.settings();
+    const storage = await target.storage();
+    const started = Date.now();
+    const totals = { survived: 0, killedMidRun: 0, savesReported: 0, maxExperiments: 0, locksLeft: 0, artifactsLoaded: 0 };
+    const spawnSaver = () => startChild(NODE, [SAVER, JSON.stringify({ imports })], { timeoutMs: 180_000, stdin: true });
 
-      // Each lane runs its share of the trials one after another on its own projects.
-      const lane = async (laneIndex: number): Promise<{ root: string; location: string }> => {
-        let root = "";
-        let location = "";
-        const random = seededRandom(SEED + 1000 * laneIndex + target.name.length);
-        let mustHave = new Set<string>();
-        // slug -> its artifacts' names and files, for experiments already loaded in full this block.
-        let loaded = new Map<string, string>();
-        const signature = (e: Experiment) => JSON.stringify(e.artifacts.map((a) => [a.name, a.fname]));
-        const trials = Array.from({ length: TRIALS }, (_, t) => t).filter((t) => t % LANES === laneIndex);
-        // Children import the packages ahead of their trial (PREWARM of them wait at any time).
-        const warm: RunningChild[] = [];
-        let spawned = 0;
-        const refill = () => {
-          for (; warm.length < PREWARM && spawned < trials.length; spawned++) warm.push(spawnSaver());
-        };
-        refill();
-        for (const [i, trial] of trials.entries()) {
-          if (i % BLOCK === 0) {
-            root = await target.freshRoot("crash");
-            location = `${root}/project.json`;
-            mustHave = new Set();
-            loaded = new Map();
-          }
-          const delay = 20 + Math.floor(random() * 381);
-          const locksBefore = target.name === "local" ? localLeftovers(root).locks : 0;
-          // The child imported the packages while earlier trials ran; the delay counts from its open.
-          const child = warm.shift()!;
-          child.child.stdin!.write(`${JSON.stringify({ location, settings, trial, maxSaves: 500 })}\n`);
-          refill();
-          await child.waitFor("ready", 60_000);
-          await sleep(delay);
-          child.child.kill("SIGKILL");
-          const result = await child.done;
-          if (result.signal === "SIGKILL") totals.killedMidRun++;
-          else expect(result.code, `trial ${trial}: the child failed before the kill:\n${result.stderr.slice(-3000)}`).toBe(0);
-          for (const m of result.messages) {
-            if (m.event !== "saved") continue;
-            totals.savesReported++;
-            for (const name of m.names as string[]) mustHave.add(name);
-          }
-
-          // Load the artifacts of experiments new (or changed) since the last check; all of them at the end of a block.
-          const full = i % BLOCK === BLOCK - 1 || i === trials.length - 1;
-          let verified;
-          try {
-            verified = await verifyProject(
-              location,
-              storage,
-              16,
-              (e, artifact, value) => {
-                // Each experiment carries its two artifacts, with the content the child wrote.
-                const names = e.artifacts.map((a) => a.name).sort();
-                if (names.join() !== "large,small") throw new Error(`${e.name} has artifacts ${names.join()}`);
-                if ((value as { name?: unknown }).name !== e.name)
-                  throw new Error(`${e.name}/${artifact} holds ${JSON.stringify(value).slice(0, 200)}`);
-                loaded.set(e.slug, signature(e));
-              },
-              (e) => !full && loaded.get(e.slug) === signature(e),
-            );
-          } catch (err) {
-            throw new Error(`trial ${trial} (killed after ${delay} ms): ${(err as Error).message}`, { cause: err });
-          }
-          totals.artifactsLoaded += verified.artifacts;
-          const present = new Set(verified.names);
-          const missing = [...mustHave].filter((n) => !present.has(n));
-          expect(missing, `trial ${trial} (killed after ${delay} ms): saved experiments missing from the manifest`).toEqual([]);
-          totals.maxExperiments = Math.max(totals.maxExperiments, verified.experiments);
-          // A kill inside the compare-and-swap leaves the lock folder; the next writer waits until it is stale (10 s).
-          if (target.name === "local" && localLeftovers(root).locks > locksBefore) totals.locksLeft++;
-          totals.survived++;
-        }
-        return { root, location };
+    // Each lane runs its share of the trials one after another on its own projects.
+    const lane = async (laneIndex: number): Promise<{ root: string; location: string }> => {
+      let root = "";
+      let location = "";
+      const random = seededRandom(SEED + 1000 * laneIndex + target.name.length);
+      let mustHave = new Set<string>();
+      // slug -> its artifacts' names and files, for experiments already loaded in full this block.
+      let loaded = new Map<string, string>();
+      const signature = (e: Experiment) => JSON.stringify(e.artifacts.map((a) => [a.name, a.fname]));
+      const trials = Array.from({ length: TRIALS }, (_, t) => t).filter((t) => t % LANES === laneIndex);
+      // Children import the packages ahead of their trial (PREWARM of them wait at any time).
+      const warm: RunningChild[] = [];
+      let spawned = 0;
+      const refill = () => {
+        for (; warm.length < PREWARM && spawned < trials.length; spawned++) warm.push(spawnSaver());
       };
-      const [{ root, location }] = (await Promise.all(Array.from({ length: LANES }, (_, l) => lane(l)))) as [
-        { root: string; location: string },
-      ];
+      refill();
+      for (const [i, trial] of trials.entries()) {
+        if (i % BLOCK === 0) {
+          root = await target.freshRoot("crash");
+          location = `${root}/project.json`;
+          mustHave = new Set();
+          loaded = new Map();
+        }
+        const delay = 20 + Math.floor(random() * 381);
+        const locksBefore = target.name === "local" ? localLeftovers(root).locks : 0;
+        // The child imported the packages while earlier trials ran; the delay counts from its open.
+        const child = warm.shift()!;
+        child.child.stdin!.write(`${JSON.stringify({ location, settings, trial, maxSaves: 500 })}\n`);
+        refill();
+        await child.waitFor("ready", 60_000);
+        await sleep(delay);
+        child.child.kill("SIGKILL");
+        const result = await child.done;
+        if (result.signal === "SIGKILL") totals.killedMidRun++;
+        else expect(result.code, `trial ${trial}: the child failed before the kill:\n${result.stderr.slice(-3000)}`).toBe(0);
+        for (const m of result.messages) {
+          if (m.event !== "saved") continue;
+          totals.savesReported++;
+          for (const name of m.names as string[]) mustHave.add(name);
+        }
 
-      // A writer after the last kill still saves (on local disk this waits out a lock a kill left behind).
-      const after = Date.now();
-      const project = await Project.open(location, { mode: "a", author: "after-crash", storage });
-      await project.log("after-crash", (e) => e.logArtifact("small", { name: "after-crash" }, "json"));
-      await project.save();
-      const finalCheck = await verifyProject(location, storage, 16);
-      expect(finalCheck.names).toContain("after-crash");
-      const leftovers = target.name === "local" ? localLeftovers(root) : undefined;
+        // Load the artifacts of experiments new (or changed) since the last check; all of them at the end of a block.
+        const full = i % BLOCK === BLOCK - 1 || i === trials.length - 1;
+        let verified;
+        try {
+          verified = await verifyProject(
+            location,
+            storage,
+            16,
+            (e, artifact, value) => {
+              // Each experiment carries its two artifacts, with the content the child wrote.
+              const names = e.artifacts.map((a) => a.name).sort();
+              if (names.join() !== "large,small") throw new Error(`${e.name} has artifacts ${names.join()}`);
+              if ((value as { name?: unknown }).name !== e.name)
+                throw new Error(`${e.name}/${artifact} holds ${JSON.stringify(value).slice(0, 200)}`);
+              loaded.set(e.slug, signature(e));
+            },
+            (e) => !full && loaded.get(e.slug) === signature(e),
+          );
+        } catch (err) {
+          throw new Error(`trial ${trial} (killed after ${delay} ms): ${(err as Error).message}`, { cause: err });
+        }
+        totals.artifactsLoaded += verified.artifacts;
+        const present = new Set(verified.names);
+        const missing = [...mustHave].filter((n) => !present.has(n));
+        expect(missing, `trial ${trial} (killed after ${delay} ms): saved experiments missing from the manifest`).toEqual([]);
+        totals.maxExperiments = Math.max(totals.maxExperiments, verified.experiments);
+        // A kill inside the compare-and-swap leaves the lock folder; the next writer waits until it is stale (10 s).
+        if (target.name === "local" && localLeftovers(root).locks > locksBefore) totals.locksLeft++;
+        totals.survived++;
+      }
+      return { root, location };
+    };
+    const [{ root, location }] = (await Promise.all(Array.from({ length: LANES }, (_, l) => lane(l)))) as [
+      { root: string; location: string },
+    ];
 
-      report(`crash ${target.name}`, {
-        trials: TRIALS,
-        lanes: LANES,
-        survived: totals.survived,
-        killedMidRun: totals.killedMidRun,
-        savesResolvedBeforeKill: totals.savesReported,
-        largestProject: totals.maxExperiments,
-        artifactsLoaded: totals.artifactsLoaded,
-        ...(leftovers ? { killsLeavingLock: totals.locksLeft, tempFilesInLastBlock: leftovers.temps } : {}),
-        saveAfterLastKillMs: Date.now() - after,
-        seconds: (Date.now() - started) / 1000,
-      });
-      expect(totals.survived).toBe(TRIALS);
-    },
-    600_000,
-  );
+    // A writer after the last kill still saves (on local disk this waits out a lock a kill left behind).
+    const after = Date.now();
+    const project = await Project.open(location, { mode: "a", author: "after-crash", storage });
+    await project.log("after-crash", (e) => e.logArtifact("small", { name: "after-crash" }, "json"));
+    await project.save();
+    const finalCheck = await verifyProject(location, storage, 16);
+    expect(finalCheck.names).toContain("after-crash");
+    const leftovers = target.name === "local" ? localLeftovers(root) : undefined;
+
+    report(`crash ${target.name}`, {
+      trials: TRIALS,
+      lanes: LANES,
+      survived: totals.survived,
+      killedMidRun: totals.killedMidRun,
+      savesResolvedBeforeKill: totals.savesReported,
+      largestProject: totals.maxExperiments,
+      artifactsLoaded: totals.artifactsLoaded,
+      ...(leftovers ? { killsLeavingLock: totals.locksLeft, tempFilesInLastBlock: leftovers.temps } : {}),
+      saveAfterLastKillMs: Date.now() - after,
+      seconds: (Date.now() - started) / 1000,
+    });
+    expect(totals.survived).toBe(TRIALS);
+  }, 600_000);
 });

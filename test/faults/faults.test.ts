@@ -230,7 +230,11 @@ const clouds = targets.filter((t) => t.name !== "local");
 const KNOWN_GAPS: Partial<Record<string, { cutReadBody?: string }>> = {};
 
 describe.each(clouds)("$name through the fault proxy", (target) => {
-  const skip = target.unavailable();
+  beforeAll(() => {
+    // A missing backend or emulator fails the suite; it is never skipped.
+    const missing = target.unavailable();
+    if (missing) throw new Error(`${target.name}: ${missing}`);
+  });
   const gaps = KNOWN_GAPS[target.name] ?? {};
   // Responses cut mid-body are exercised by their own test below; mixed in here they would only repeat a known gap.
   const transientKinds = gaps.cutReadBody ? ALL_FAULTS.filter((k) => k !== "truncate") : ALL_FAULTS;
@@ -253,7 +257,6 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
   };
 
   beforeAll(async () => {
-    if (skip) return;
     proxy = await startFaultProxy({ upstream: target.upstream!(), flavor: target.name as "s3" | "gcs" | "azure", seed: SEED });
     direct = await target.storage();
   });
@@ -263,72 +266,68 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
     for (const p of proxies) await p.close();
   });
 
-  it.skipIf(skip !== null)(
-    `${WRITERS} concurrent writers save ${WRITERS * EXPERIMENTS} experiments through transient faults; loads succeed through them`,
-    async () => {
-      const location = `${await target.freshRoot("faults")}/project.json`;
-      const storage = await faulty();
-      const before = { requests: proxy.requests(), faults: proxy.faults(), injected: { ...proxy.injected } };
-      proxy.configure({ mode: "transient", rate: 0.3, kinds: transientKinds, maxPerRequest: 2, delayMs: 400 });
-      const started = Date.now();
-      try {
-        const projects = await Promise.all(
-          Array.from({ length: WRITERS }, (_, w) => Project.open(location, { mode: "a", author: `w${w}`, storage })),
-        );
-        await Promise.all(
-          projects.map(async (project, w) => {
-            for (let j = 0; j < EXPERIMENTS; j++) {
-              await project.log(`w${w}-e${j}`, (e) => e.logArtifact("data", { w, j }, "json"));
-              await project.save();
-            }
-          }),
-        );
-        for (let round = 0; round < 2; round++) {
-          const throughFaults = await verifyProject(location, storage, 8);
-          expect(throughFaults.experiments).toBe(WRITERS * EXPERIMENTS);
-        }
-        // Reads whose answer is lost, at a high rate: every load must still succeed.
-        proxy.configure({ rate: 0.5, kinds: ["resetAfter", "resetBefore", "status503"], methods: ["GET", "HEAD"] });
-        const throughLostReads = await verifyProject(location, storage, 8);
-        expect(throughLostReads.experiments).toBe(WRITERS * EXPERIMENTS);
-      } finally {
-        proxy.configure({ mode: "off", methods: undefined });
+  it(`${WRITERS} concurrent writers save ${WRITERS * EXPERIMENTS} experiments through transient faults; loads succeed through them`, async () => {
+    const location = `${await target.freshRoot("faults")}/project.json`;
+    const storage = await faulty();
+    const before = { requests: proxy.requests(), faults: proxy.faults(), injected: { ...proxy.injected } };
+    proxy.configure({ mode: "transient", rate: 0.3, kinds: transientKinds, maxPerRequest: 2, delayMs: 400 });
+    const started = Date.now();
+    try {
+      const projects = await Promise.all(
+        Array.from({ length: WRITERS }, (_, w) => Project.open(location, { mode: "a", author: `w${w}`, storage })),
+      );
+      await Promise.all(
+        projects.map(async (project, w) => {
+          for (let j = 0; j < EXPERIMENTS; j++) {
+            await project.log(`w${w}-e${j}`, (e) => e.logArtifact("data", { w, j }, "json"));
+            await project.save();
+          }
+        }),
+      );
+      for (let round = 0; round < 2; round++) {
+        const throughFaults = await verifyProject(location, storage, 8);
+        expect(throughFaults.experiments).toBe(WRITERS * EXPERIMENTS);
       }
-      const seconds = (Date.now() - started) / 1000;
-      const verified = await verifyProject(location, direct, 8, (e, _a, value) =>
-        expect(`w${(value as { w: number }).w}-e${(value as { j: number }).j}`).toBe(e.name),
-      );
-      expect(verified.names.sort()).toEqual(
-        Array.from({ length: WRITERS }, (_, w) => Array.from({ length: EXPERIMENTS }, (_, j) => `w${w}-e${j}`))
-          .flat()
-          .sort(),
-      );
-      // A write that landed but whose answer was lost is retried, refused ("only if absent") and saved
-      // under a new name: the first copy is left over, named by nothing. Count them.
-      const named = new Set(
-        (await Project.open(location, { mode: "r", storage: direct })).experiments.flatMap((e) =>
-          e.artifacts.map((a) => `${e.path}/${a.fname}`),
-        ),
-      );
-      const manifestKey = (await resolveLocation(location, direct)).path;
-      let orphans = 0;
-      for await (const entry of direct.list(manifestKey.slice(0, -"project.json".length)))
-        if (entry.key !== manifestKey && !named.has(entry.key)) orphans++;
-      const injected = Object.fromEntries(ALL_FAULTS.map((k) => [k, proxy.injected[k] - before.injected[k]]));
-      report(`faults ${target.name} transient`, {
-        requests: proxy.requests() - before.requests,
-        faultsInjected: proxy.faults() - before.faults,
-        ...injected,
-        experiments: verified.experiments,
-        lost: WRITERS * EXPERIMENTS - verified.experiments,
-        orphanArtifactFiles: orphans,
-        seconds,
-      });
-    },
-    180_000,
-  );
+      // Reads whose answer is lost, at a high rate: every load must still succeed.
+      proxy.configure({ rate: 0.5, kinds: ["resetAfter", "resetBefore", "status503"], methods: ["GET", "HEAD"] });
+      const throughLostReads = await verifyProject(location, storage, 8);
+      expect(throughLostReads.experiments).toBe(WRITERS * EXPERIMENTS);
+    } finally {
+      proxy.configure({ mode: "off", methods: undefined });
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const verified = await verifyProject(location, direct, 8, (e, _a, value) =>
+      expect(`w${(value as { w: number }).w}-e${(value as { j: number }).j}`).toBe(e.name),
+    );
+    expect(verified.names.sort()).toEqual(
+      Array.from({ length: WRITERS }, (_, w) => Array.from({ length: EXPERIMENTS }, (_, j) => `w${w}-e${j}`))
+        .flat()
+        .sort(),
+    );
+    // A write that landed but whose answer was lost is retried, refused ("only if absent") and saved
+    // under a new name: the first copy is left over, named by nothing. Count them.
+    const named = new Set(
+      (await Project.open(location, { mode: "r", storage: direct })).experiments.flatMap((e) =>
+        e.artifacts.map((a) => `${e.path}/${a.fname}`),
+      ),
+    );
+    const manifestKey = (await resolveLocation(location, direct)).path;
+    let orphans = 0;
+    for await (const entry of direct.list(manifestKey.slice(0, -"project.json".length)))
+      if (entry.key !== manifestKey && !named.has(entry.key)) orphans++;
+    const injected = Object.fromEntries(ALL_FAULTS.map((k) => [k, proxy.injected[k] - before.injected[k]]));
+    report(`faults ${target.name} transient`, {
+      requests: proxy.requests() - before.requests,
+      faultsInjected: proxy.faults() - before.faults,
+      ...injected,
+      experiments: verified.experiments,
+      lost: WRITERS * EXPERIMENTS - verified.experiments,
+      orphanArtifactFiles: orphans,
+      seconds,
+    });
+  }, 180_000);
 
-  (skip !== null ? it.skip : gaps.cutReadBody ? it.fails : it)(
+  (gaps.cutReadBody ? it.fails : it)(
     `loads succeed when the first answer to every read is cut mid-body${gaps.cutReadBody ? ` (KNOWN GAP: ${gaps.cutReadBody})` : ""}`,
     async () => {
       const location = `${await target.freshRoot("faults")}/project.json`;
@@ -355,8 +354,7 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
   it.concurrent.for(ALL_FAULTS.map((kind, i) => ({ kind, i })))(
     "a persistent $kind fault ends save and open in a typed error in bounded time, leaves nothing half-written, and the save succeeds after it clears",
     { timeout: 2 * GIVE_UP_BOUND_MS + 30_000 },
-    async ({ kind, i }, { expect, skip: skipTest }) => {
-      if (skip !== null) return skipTest(skip);
+    async ({ kind, i }, { expect }) => {
       const location = `${await target.freshRoot("faults")}/project.json`;
       const proxy = await startFaultProxy({
         upstream: target.upstream!(),

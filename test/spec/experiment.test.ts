@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   ArtifactLoadError,
   ArtifactLogError,
+  experimentLess,
   Project,
   ReadOnlyError,
   registerHandler,
@@ -208,7 +209,6 @@ describe.each(specBackends)("experiment on $name", (backend) => {
   });
 
   it("compares experiments in Python's order", async () => {
-    const { experimentLess } = await import("../../packages/core/src/model/ordering.js");
     const project = await open();
     const a = await project.log("same", () => {});
     restore();

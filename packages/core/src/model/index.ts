@@ -9,3 +9,4 @@ export { pythonUnifiedDiff, pythonSplitLines } from "./version-diff.js";
 export type { ConflictRetryOptions } from "./manifest-commit.js";
 export type { LogArtifactOptions } from "./owned-artifacts.js";
 export * from "./state.js";
+export { experimentLess } from "./ordering.js";

@@ -1,5 +1,6 @@
 /** Reading and writing artifact files through the storage protocol. */
 import type { Readable } from "node:stream";
+import pLimit from "p-limit";
 import { ArtifactLoadError, SaveError } from "../errors.js";
 import { bodyToBytes } from "../storage/body.js";
 import { safeJoin } from "../storage/keys.js";
@@ -141,4 +142,35 @@ function withSuffix(fname: string, n: number): string {
   const slash = fname.lastIndexOf("/");
   const dot = fname.lastIndexOf(".");
   return dot > slash + 1 ? `${fname.slice(0, dot)}-${n}${fname.slice(dot)}` : `${fname}-${n}`;
+}
+
+/** One unsaved artifact file and the folder it goes to. */
+export interface PendingArtifact {
+  artifact: Artifact;
+  folder: string;
+  what: string;
+}
+
+/**
+ * Writes unsaved artifacts with bounded concurrency (each via {@link writeNewArtifactFile}),
+ * reporting `files` done of `totalFiles` (the artifacts plus the manifest still to come).
+ * Returns the count written, so the caller can report the manifest as the last file.
+ */
+export async function writePendingArtifacts(
+  storage: Storage,
+  pending: readonly PendingArtifact[],
+  options: { concurrency?: number; onProgress?: (progress: { files: number; totalFiles: number }) => void },
+): Promise<number> {
+  const limit = pLimit(options.concurrency ?? 8);
+  const totalFiles = pending.length + 1;
+  let files = 0;
+  await Promise.all(
+    pending.map(({ artifact, folder, what }) =>
+      limit(async () => {
+        await writeNewArtifactFile(storage, folder, artifact, what);
+        options.onProgress?.({ files: ++files, totalFiles });
+      }),
+    ),
+  );
+  return files;
 }

@@ -18,7 +18,9 @@ const handlers = new Map<string, ArtifactHandler>([
  */
 export function registerHandler<T>(handler: ArtifactHandler<T>): void {
   if (!handler || typeof handler.alias !== "string" || !/^[A-Za-z0-9_.-]+$/.test(handler.alias)) {
-    throw new InvalidArgumentError(`A handler needs an alias made of letters, digits, "_", "." or "-"; got ${JSON.stringify(handler?.alias)}.`);
+    throw new InvalidArgumentError(
+      `A handler needs an alias made of letters, digits, "_", "." or "-"; got ${JSON.stringify(handler?.alias)}.`,
+    );
   }
   for (const fn of ["encode", "decode"] as const) {
     if (typeof handler[fn] !== "function") throw new InvalidArgumentError(`Handler "${handler.alias}" has no ${fn}() function.`);

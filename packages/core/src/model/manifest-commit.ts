@@ -70,7 +70,8 @@ export async function commitManifest(commit: ManifestCommit): Promise<CommittedM
       try {
         stored = new TextDecoder().decode(await storage.read(key));
       } catch (err) {
-        if (!isStorageError(err, "NOT_FOUND")) throw new SaveError(`Unable to re-read ${key} after a conflict: ${(err as Error).message}`, { cause: err });
+        if (!isStorageError(err, "NOT_FOUND"))
+          throw new SaveError(`Unable to re-read ${key} after a conflict: ${(err as Error).message}`, { cause: err });
       }
     }
     base = info ? info.version : null;

@@ -1,8 +1,7 @@
 /** A project: the experiments of one `project.json`, on any store. */
 import { isAbsolute, resolve as resolvePath, sep } from "node:path";
-import pLimit from "p-limit";
 import { Artifact } from "../artifacts/artifact.js";
-import { writeNewArtifactFile } from "../artifacts/artifact-io.js";
+import { writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
 import { decodePythonJson, encodePythonJson } from "../json/index.js";
 import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
 import { assertSafeRelative, joinKey, parentKey } from "../storage/keys.js";
@@ -277,24 +276,14 @@ export class Project {
       );
     // Encode before writing anything, so an unserialisable value fails the save with no file written.
     let text = encode(this.#experiments);
-    const pending: Array<{ artifact: Artifact; folder: string; what: string }> = [];
+    const pending: PendingArtifact[] = [];
     for (const e of editable) {
       for (const a of e.artifacts) if (a.dirty) pending.push({ artifact: a, folder: e.path, what: "artifact" });
       for (const t of e.tests)
         for (const a of t.artifacts) if (a.dirty) pending.push({ artifact: a, folder: t.path, what: "test artifact" });
     }
     const fnamesBefore = pending.map(({ artifact }) => artifact.fname);
-    const totalFiles = pending.length + 1;
-    let files = 0;
-    const limit = pLimit(options.concurrency ?? 8);
-    await Promise.all(
-      pending.map(({ artifact, folder, what }) =>
-        limit(async () => {
-          await writeNewArtifactFile(this.storage, folder, artifact, what);
-          options.onProgress?.({ files: ++files, totalFiles });
-        }),
-      ),
-    );
+    const files = await writePendingArtifacts(this.storage, pending, options);
 
     if (pending.some(({ artifact }, i) => artifact.fname !== fnamesBefore[i])) text = encode(this.#experiments);
     let merged = this.#experiments;
@@ -316,7 +305,7 @@ export class Project {
         return (text = encode(merged));
       },
     });
-    options.onProgress?.({ files: ++files, totalFiles });
+    options.onProgress?.({ files: files + 1, totalFiles: pending.length + 1 });
 
     for (const { artifact } of pending) artifact.dirty = false;
     for (const e of editable) e.markSaved(stampAuthor.has(e) ? this.author : undefined);

@@ -1,8 +1,7 @@
 /** A repository: versioned artifacts listed in one `repository.json`, on any store. */
 import type { Readable } from "node:stream";
-import pLimit from "p-limit";
 import { Artifact, handlerForLogging, warnOutputOnly, type ArtifactMetadata, type ArtifactState } from "../artifacts/artifact.js";
-import { openRaw, readArtifactFile, readRaw, writeNewArtifactFile, type LoadArtifactOptions } from "../artifacts/artifact-io.js";
+import { openRaw, readArtifactFile, readRaw, writePendingArtifacts, type LoadArtifactOptions } from "../artifacts/artifact-io.js";
 import type { HandlerOptions } from "../artifacts/handler.js";
 import { decodePythonJson, encodePythonJson } from "../json/index.js";
 import {
@@ -344,16 +343,10 @@ export class Repository {
   async #save(options: SaveOptions): Promise<void> {
     encodeRepository(this.#artifacts, this.path);
     const pending = this.#artifacts.filter((a) => a.dirty);
-    const limit = pLimit(options.concurrency ?? 8);
-    const totalFiles = pending.length + 1;
-    let files = 0;
-    await Promise.all(
-      pending.map((a) =>
-        limit(async () => {
-          await writeNewArtifactFile(this.storage, joinKey(this.dir, a.name), a, "artifact");
-          options.onProgress?.({ files: ++files, totalFiles });
-        }),
-      ),
+    const files = await writePendingArtifacts(
+      this.storage,
+      pending.map((artifact) => ({ artifact, folder: joinKey(this.dir, artifact.name), what: "artifact" })),
+      options,
     );
     let list = this.#artifacts;
     const committed = await commitManifest({
@@ -373,7 +366,7 @@ export class Repository {
         return encodeRepository(list, this.path);
       },
     });
-    options.onProgress?.({ files: ++files, totalFiles });
+    options.onProgress?.({ files: files + 1, totalFiles: pending.length + 1 });
     for (const a of pending) a.dirty = false;
     this.#artifacts = list;
     this.#expiryChanges.clear();

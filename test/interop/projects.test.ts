@@ -255,11 +255,16 @@ describe.each(interopStores())("projects on $name", (store) => {
     expect(canon(tsView.experiments)).toBe(canon(pyDown));
     expect(Object.keys(tsView.dependencies["model-20250112100000"] ?? {})).toEqual(["feature-set", "other-features"]);
     // Without the registry the key is taken as a path: TypeScript ManifestError; Python FileNotFoundError on
-    // disk, and on S3 s3fs's ValueError ("Attempt to open non key-like path": a bare bucket name).
+    // disk, on S3 s3fs's ValueError ("Attempt to open non key-like path": a bare bucket name), and on GCS
+    // gcsfs's OSError ("Attempt to open a bucket").
     await expect(tsOpen(down, "r", { registry: new Registry() })).rejects.toThrow(ManifestError);
     const missing = pyError("project_ops", { op: "read", path: down }, env());
     expect(`${missing.type}: ${missing.message}`).toMatch(
-      store.name === "s3" ? /^ValueError: Attempt to open non key-like path: upstream-project$/ : /^FileNotFoundError/,
+      store.name === "s3"
+        ? /^ValueError: Attempt to open non key-like path: upstream-project$/
+        : store.name === "gcs"
+          ? /^OSError: Attempt to open a bucket/
+          : /^FileNotFoundError/,
     );
 
     const fromPython = await snapshot(root);

@@ -6,8 +6,11 @@
  * variables are missing fails its tests with instructions; it is never skipped.
  */
 import "@lazyscribe/azure";
+import "@lazyscribe/gcs";
 import "@lazyscribe/s3";
 import { azureConnectionString, createTestContainer, rawServiceClient } from "../azure/azure-env.js";
+import { pythonGcsEnv } from "../../scripts/emulators/emulators.mjs";
+import { createTestBucket as createGcsBucket, gcsEndpoint, rawGcsClient } from "../gcs/gcs-env.js";
 import { createTestBucket, rawS3Client, s3Endpoint } from "../s3/s3-env.js";
 import { localStore, type InteropStore } from "./harness.js";
 
@@ -43,7 +46,22 @@ export const azureStore: InteropStore = {
   pythonEnv: () => ({ LAZYSCRIBE_TEST_AZURE_CONNECTION_STRING: azureConnectionString() }),
 };
 
-/** Local disk, then the bucket stores whose backends are available. */
+/**
+ * GCS on fake-gcs-server (or LAZYSCRIBE_TEST_GCS_ENDPOINT). The TypeScript side reaches it the
+ * way a user would, through STORAGE_EMULATOR_HOST, set only after the raw SDK client made the
+ * bucket (that client would take the variable verbatim as its base URL); Python through gcsfs.
+ */
+export const gcsStore: InteropStore = {
+  name: "gcs",
+  freshRoot: bucketRoot("gs", async () => {
+    const bucket = await createGcsBucket(rawGcsClient(), "interop");
+    process.env.STORAGE_EMULATOR_HOST = gcsEndpoint();
+    return bucket;
+  }),
+  pythonEnv: () => pythonGcsEnv(gcsEndpoint()),
+};
+
+/** Local disk, then each emulator bucket. */
 export function interopStores(): InteropStore[] {
-  return [localStore, s3Store, azureStore];
+  return [localStore, s3Store, gcsStore, azureStore];
 }

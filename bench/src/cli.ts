@@ -5,7 +5,10 @@
  *
  *   node bench/run.mjs [--scale full|small|tiny] [--rounds N] [--stream-rounds N]
  *                    [--stores local,s3,gs,az] [--workloads save,resave,open,stream,release]
- *                    [--contenders lib,python,raw] [--cpu-prof] [--out FILE]
+ *                    [--contenders lib,python,raw] [--cpu-prof] [--out FILE] [--update-docs]
+ *
+ * --update-docs rewrites the results section of docs/performance.md (between its
+ * `bench:results` markers) with this run's table, machine, versions and run time.
  *
  * Environment: BENCH_SCALE, BENCH_ROUNDS, BENCH_STREAM_ROUNDS, and the single sizes of
  * src/config.ts (BENCH_EXPERIMENTS, BENCH_STREAM_MIB, ...).
@@ -79,6 +82,37 @@ function versions(): Record<string, string> {
   return out;
 }
 
+const DOCS = join(REPO_ROOT, "docs", "performance.md");
+const START = "<!-- bench:results:start -->";
+const END = "<!-- bench:results:end -->";
+
+/** Replaces the results section of docs/performance.md with this run's. */
+function updateDocs(report: Awaited<ReturnType<typeof runBench>> & { versions: Record<string, string>; libLocalFsync: boolean }): void {
+  const text = readFileSync(DOCS, "utf8");
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`${DOCS} has no ${START} ... ${END} section`);
+  const m = report.machine as { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  const v = report.versions;
+  const section = [
+    START,
+    "",
+    `Run of ${report.startedAt.slice(0, 16).replace("T", " ")} UTC: scale \`${report.scale}\`, ${report.rounds} rounds (${report.streamRounds} for the stream workload), ${(report.durationMs / 60_000).toFixed(0)} minutes in all.`,
+    "",
+    `- Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.platform}; shared with other work while it ran, hence the spreads.`,
+    `- Node ${m.node}; Python ${v.python}, lazyscribe ${v.lazyscribe}, fsspec ${v.fsspec}, s3fs ${v.s3fs}, gcsfs ${v.gcsfs}, adlfs ${v.adlfs}.`,
+    `- Emulators: moto ${v.moto} (S3), fake-gcs-server ${v["fake-gcs-server"]} (GCS, in memory), Azurite ${v.azurite} (Azure Blob, in memory).`,
+    `- SDKs: @aws-sdk/client-s3 ${v["@aws-sdk/client-s3"]}, @google-cloud/storage ${v["@google-cloud/storage"]}, @azure/storage-blob ${v["@azure/storage-blob"]}.`,
+    ...(report.libLocalFsync ? [] : ["- **The library's local backend ran without fsync (BENCH_LIB_LOCAL_FSYNC=0).**"]),
+    "",
+    report.table,
+    "",
+    END,
+  ].join("\n");
+  writeFileSync(DOCS, text.slice(0, from) + section + text.slice(to + END.length));
+  console.log(`updated ${DOCS}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -90,6 +124,7 @@ async function main(): Promise<void> {
       contenders: { type: "string" },
       "cpu-prof": { type: "boolean" },
       out: { type: "string" },
+      "update-docs": { type: "boolean" },
     },
   });
   const scale = (values.scale ?? process.env.BENCH_SCALE ?? "full") as ScaleName;
@@ -126,6 +161,7 @@ async function main(): Promise<void> {
   const libLocalFsync = process.env.BENCH_LIB_LOCAL_FSYNC !== "0";
   if (!libLocalFsync) console.error("BENCH_LIB_LOCAL_FSYNC=0: the library's local backend runs without fsync (not its default).");
   const report = { ...run, libLocalFsync, versions: versions() };
+  if (values["update-docs"]) updateDocs(report);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 

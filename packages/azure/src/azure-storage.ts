@@ -76,7 +76,10 @@ export class AzureStorage implements Storage {
     this.#pollMs = positive(options.copyPollIntervalMs, 1000, "copyPollIntervalMs");
     this.#pageSize = positive(options.listPageSize, 5000, "listPageSize");
     const socketTimeoutMs = options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS;
-    this.#agents = !options.client && socketTimeoutMs > 0 ? new IdleTimeoutAgents(socketTimeoutMs) : undefined;
+    this.#agents =
+      !options.client && socketTimeoutMs > 0
+        ? new IdleTimeoutAgents(socketTimeoutMs, options.clientOptions?.keepAliveOptions?.enable !== false)
+        : undefined;
     try {
       this.#target = resolveTarget(options);
     } catch (err) {

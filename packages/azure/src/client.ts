@@ -128,10 +128,13 @@ export async function defaultCredential(): Promise<TokenCredential> {
  */
 export class IdleTimeoutAgents {
   readonly #timeoutMs: number;
+  readonly #keepAlive: boolean;
   readonly #agents = new Map<string, HttpAgent>();
 
-  constructor(timeoutMs: number) {
+  /** `keepAlive`: pool connections (the SDK's `keepAliveOptions.enable`, true unless turned off). */
+  constructor(timeoutMs: number, keepAlive = true) {
     this.#timeoutMs = timeoutMs;
+    this.#keepAlive = keepAlive;
   }
 
   /** A request policy factory that gives each request one of these agents, unless something (a proxy) set one already. */
@@ -139,7 +142,9 @@ export class IdleTimeoutAgents {
     return {
       create: (next) => ({
         sendRequest: (request) => {
-          request.agent ??= this.#agentFor(request.url, request.keepAlive !== false);
+          // Not `request.keepAlive`: @azure/core-http-compat 2.x fills it with `disableKeepAlive` (inverted), so it reads
+          // false by default and every request would open a new connection.
+          request.agent ??= this.#agentFor(request.url, this.#keepAlive);
           return next.sendRequest(request);
         },
       }),

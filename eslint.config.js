@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", ".tools/**", "**/*.d.ts"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", ".tools/**", "**/*.d.ts", "docs/api/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -32,7 +32,8 @@ const minimal = await minimalRepositoryFromRelease(`${dir}/deploy`, readOnly, re
 console.log(`Wrote ${project.experiments.length} experiments to ${dir}/project.json:`);
 for (const exp of project.experiments)
   console.log(`  ${exp.slug}  auc=${exp.metrics.auc}  artifacts=${exp.artifacts.map((a) => a.fname).join(", ")}`);
-console.log(`Release ${release.tag}: ${JSON.stringify(release.artifacts)}`);
+console.log(`Release ${release.tag}, created ${release.createdAt.toISOString().slice(0, 19)} UTC:`);
+for (const [name, version] of release.artifacts) console.log(`  ${name} version ${version}`);
 console.log(
   `Minimal repository at ${dir}/deploy with ${minimal.artifacts.length} artifact(s); features = ${JSON.stringify(await minimal.loadArtifact("features"))}`,
 );

@@ -19,3 +19,5 @@ export const AZURITE_ACCOUNT: string;
 export const AZURITE_KEY: string;
 /** LocalStack (S3 only) in host mode; needs `npm run tools -- --localstack`. */
 export function startLocalstack(options?: { timeoutMs?: number }): Promise<StartedEmulators>;
+/** What a person exports to point this library and their own tools at running emulators (see run.mjs). */
+export function userEnv(env: Record<string, string>): Record<string, string>;

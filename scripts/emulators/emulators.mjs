@@ -36,10 +36,11 @@ export function s3Env(endpoint) {
 }
 
 /**
- * Env for a GCS emulator. Deliberately NOT STORAGE_EMULATOR_HOST: @google-cloud/storage v7 uses that variable
- * verbatim as its JSON API base URL (no /storage/v1), even when `apiEndpoint` is passed, so every call 404s on
- * fake-gcs-server. Node tests pass `apiEndpoint: LAZYSCRIBE_TEST_GCS_ENDPOINT` instead; Python (gcsfs)
- * child processes get STORAGE_EMULATOR_HOST from pythonGcsEnv() below.
+ * Env for a GCS emulator, for the test suites. STORAGE_EMULATOR_HOST is left out here on purpose: the Node SDK
+ * (@google-cloud/storage 8, as 7) takes that variable verbatim as its JSON API base URL, with or without
+ * `apiEndpoint`, which breaks a raw SDK client on fake-gcs-server; tests that build raw clients pass
+ * `apiEndpoint: LAZYSCRIBE_TEST_GCS_ENDPOINT` instead. @lazyscribe/gcs itself honours STORAGE_EMULATOR_HOST
+ * (see userEnv below); Python (gcsfs) child processes get it from pythonGcsEnv().
  */
 export function gcsEnv(endpoint) {
   return {
@@ -57,6 +58,20 @@ export function pythonGcsEnv(endpoint) {
     // bucket's layout, and waits 60 s per bucket before falling back to the JSON API.
     GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT: "false",
   };
+}
+
+/**
+ * The variables a person exports to point this library and their own tools at running emulators: the SDKs' own
+ * variables (AWS_ENDPOINT_URL_S3 and test credentials; STORAGE_EMULATOR_HOST, which @lazyscribe/gcs, gcsfs and the
+ * Python and Go clients read; AZURE_STORAGE_CONNECTION_STRING) plus the LAZYSCRIBE_TEST_* ones that make `npm test`
+ * use these emulators instead of starting its own. Every value points at a loopback port, so nothing reaches a cloud.
+ * @param {Record<string, string>} env the env of startEmulators() or startLocalstack()
+ * @returns {Record<string, string>}
+ */
+export function userEnv(env) {
+  const out = { ...env };
+  if (env.LAZYSCRIBE_TEST_GCS_ENDPOINT) Object.assign(out, pythonGcsEnv(env.LAZYSCRIBE_TEST_GCS_ENDPOINT));
+  return out;
 }
 
 /** Env for an Azure Blob endpoint given as a full connection string. */

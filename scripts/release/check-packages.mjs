@@ -12,15 +12,15 @@
  * Usage: node scripts/release/check-packages.mjs [package-folder ...]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 const rootLicense = readFileSync(join(ROOT, "LICENSE"), "utf8");
-const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : readdirSync(join(ROOT, "packages")).map((d) => join("packages", d));
+const folders =
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : readdirSync(join(ROOT, "packages")).map((d) => join("packages", d));
 
 const problems = [];
 const problem = (pkg, what) => problems.push(`${pkg}: ${what}`);
@@ -40,7 +40,8 @@ for (const folder of folders) {
   for (const field of ["description", "license", "repository", "homepage", "bugs", "keywords", "engines"]) {
     if (pkg[field] === undefined) problem(name, `package.json has no "${field}"`);
   }
-  if (pkg.publishConfig?.access !== "public") problem(name, 'publishConfig.access is not "public" (scoped packages would publish as restricted)');
+  if (pkg.publishConfig?.access !== "public")
+    problem(name, 'publishConfig.access is not "public" (scoped packages would publish as restricted)');
   if (!/^>=22\.12/.test(pkg.engines?.node ?? "")) problem(name, `engines.node is "${pkg.engines?.node}", expected ">=22.12.0"`);
 
   const packed = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], dir);
@@ -61,7 +62,9 @@ for (const folder of folders) {
     if (!file.endsWith(".map")) continue;
     const map = JSON.parse(readFileSync(join(dir, file), "utf8"));
     for (const source of map.sources ?? []) {
-      const resolved = normalize(posix.join(posix.dirname(file), map.sourceRoot ?? "", source)).split("\\").join("/");
+      const resolved = normalize(posix.join(posix.dirname(file), map.sourceRoot ?? "", source))
+        .split("\\")
+        .join("/");
       if (!files.has(resolved)) problem(name, `${file} points at ${source}, which is not in the tarball`);
     }
   }
@@ -69,7 +72,8 @@ for (const folder of folders) {
   if (bad.length > 0) problem(name, `the tarball ships test or build files: ${bad.join(", ")}`);
 
   const lint = run(join(BIN, "publint"), ["--strict", "--pack", "npm"], dir);
-  if (!lint.ok || /warning|error|suggestion/i.test(lint.out.replace(/Running publint.*|Packing files.*|Linting\.\.\./g, ""))) problem(name, `publint:\n${lint.out}`);
+  if (!lint.ok || /warning|error|suggestion/i.test(lint.out.replace(/Running publint.*|Packing files.*|Linting\.\.\./g, "")))
+    problem(name, `publint:\n${lint.out}`);
   const types = run(join(BIN, "attw"), ["--pack", ".", "--profile", "esm-only", "--format", "ascii"], dir);
   if (!types.ok) problem(name, `@arethetypeswrong/cli:\n${types.out}`);
   const dry = run("npm", ["publish", "--dry-run", "--ignore-scripts", "--workspace", name], ROOT);

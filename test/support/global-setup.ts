@@ -19,6 +19,9 @@ const USER_SET: Record<EmulatorName, { variable: string; env: (value: string) =>
 };
 
 export default async function setup(_project: TestProject): Promise<() => Promise<void>> {
+  // Exported by `eval "$(node scripts/emulators/run.mjs)"`; the suites get the endpoint from LAZYSCRIBE_TEST_GCS_ENDPOINT
+  // and set STORAGE_EMULATOR_HOST themselves where they test it: raw @google-cloud/storage clients break under it.
+  delete process.env.STORAGE_EMULATOR_HOST;
   const toStart: EmulatorName[] = [];
   for (const [name, { variable, env }] of Object.entries(USER_SET) as [EmulatorName, (typeof USER_SET)[EmulatorName]][]) {
     const value = process.env[variable];

@@ -7,8 +7,9 @@
  *                    [--stores local,s3,gs,az] [--workloads save,resave,open,stream,release]
  *                    [--contenders lib,python,raw] [--cpu-prof] [--out FILE] [--update-docs]
  *
- * --update-docs rewrites the results section of docs/performance.md (between its
- * `bench:results` markers) with this run's table, machine, versions and run time.
+ * --update-docs puts this run's rows, machine, versions and run time into the results section of
+ * docs/performance.md (between its `bench:results` markers); rows this run did not measure stay, marked
+ * with the run they come from (see docs-section.ts).
  *
  * Environment: BENCH_SCALE, BENCH_ROUNDS, BENCH_STREAM_ROUNDS, and the single sizes of
  * src/config.ts (BENCH_EXPERIMENTS, BENCH_STREAM_MIB, ...).
@@ -28,6 +29,7 @@ import {
   type StoreId,
   type WorkloadId,
 } from "./config.js";
+import { mergeResultsSection, RESULTS_END, RESULTS_START } from "./docs-section.js";
 import { PYTHON, REPO_ROOT, runBench } from "./orchestrator.js";
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
@@ -83,10 +85,10 @@ function versions(): Record<string, string> {
 }
 
 const DOCS = join(REPO_ROOT, "docs", "performance.md");
-const START = "<!-- bench:results:start -->";
-const END = "<!-- bench:results:end -->";
+const START = RESULTS_START;
+const END = RESULTS_END;
 
-/** Replaces the results section of docs/performance.md with this run's. */
+/** Puts this run's rows into the results section of docs/performance.md, keeping rows it did not measure. */
 function updateDocs(report: Awaited<ReturnType<typeof runBench>> & { versions: Record<string, string>; libLocalFsync: boolean }): void {
   const text = readFileSync(DOCS, "utf8");
   const from = text.indexOf(START);
@@ -109,7 +111,8 @@ function updateDocs(report: Awaited<ReturnType<typeof runBench>> & { versions: R
     "",
     END,
   ].join("\n");
-  writeFileSync(DOCS, text.slice(0, from) + section + text.slice(to + END.length));
+  const merged = mergeResultsSection(text.slice(from, to + END.length), section);
+  writeFileSync(DOCS, text.slice(0, from) + merged + text.slice(to + END.length));
   console.log(`updated ${DOCS}`);
 }
 

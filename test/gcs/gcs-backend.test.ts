@@ -2,6 +2,7 @@
  * GCS-specific checks, verified through the raw SDK or on the wire (a recording
  * proxy in front of fake-gcs-server), never only through the backend itself.
  */
+import { globalAgent } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { inspect } from "node:util";
@@ -629,9 +630,13 @@ describe("gcs backend: downloads leave no unhandled errors behind", () => {
     setTimeout(() => controller.abort(new Error("not waiting")), 100);
     const aborted = await storage.readStream(k, { signal: controller.signal }).catch((e: unknown) => e);
     expect((aborted as Error).message).toBe("not waiting");
-    // Both answers arrive later, into streams nobody reads any more.
+    // Both answers arrive later, into streams nobody reads any more. The second one arriving also shows
+    // that discarding the first did not reset the other requests in flight (the SDK destroys the agent
+    // of a download that ends in an error: its shared keep-alive agent, unless the backend avoids it).
     await expect.poll(mediaStatuses, { timeout: 5000 }).toEqual([200, 200]);
     expect(await watch.stop(300)).toEqual([]);
+    // And the discarded downloads hold no connection.
+    await expect.poll(() => Object.values(globalAgent.sockets).flat().length).toBe(0);
   });
 });
 

@@ -576,7 +576,9 @@ function watchProcessErrors(): { stop(settleMs?: number): Promise<string[]> } {
 
 describe("gcs backend: downloads leave no unhandled errors behind", () => {
   const isMedia = (method: string, url: URL) => method === "GET" && url.searchParams.get("alt") === "media";
-  const mediaStatuses = () => proxy.records.filter((r) => r.method === "GET" && r.query.get("alt") === "media").map((r) => r.status);
+  const media = () => proxy.records.filter((r) => r.method === "GET" && r.query.get("alt") === "media");
+  const mediaStatuses = () => media().map((r) => r.status);
+  const invocationIds = () => new Set(media().map((r) => /gccl-invocation-id\/([\w-]+)/.exec(String(r.headers["x-goog-api-client"]))?.[1]));
   const drain = async (stream: Readable) => {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
@@ -595,6 +597,9 @@ describe("gcs backend: downloads leave no unhandled errors behind", () => {
       proxy.fault = (method, url) => (isMedia(method, url) && failures++ < 2 ? { status: failures === 1 ? 503 : 429 } : undefined);
       expect(Buffer.from(await readOnce()).equals(payload)).toBe(true);
       expect(mediaStatuses()).toEqual([503, 429, 200]);
+      // Retried as one operation, as the SDK's own retries are (same gccl-invocation-id).
+      expect(invocationIds().size).toBe(1);
+      expect(invocationIds().has(undefined)).toBe(false);
     }
     expect(await watch.stop()).toEqual([]);
   });

@@ -11,6 +11,7 @@
  *   SDK's retries, so an unreachable endpoint fails with `UNAVAILABLE` in time.
  * - Downloads are retried here, not by the SDK (see {@link GcsStorage#open}).
  */
+import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -439,9 +440,11 @@ export class GcsStorage implements Storage {
   async #open(ref: ObjectRef, ctx: ErrorContext, step: Step, onProgress?: (p: TransferProgress) => void): Promise<Readable> {
     const policy = this.#getClient().retryOptions;
     const started = Date.now();
+    // The attempts are one operation to GCS, as the SDK's own retries are: one invocation id for all.
+    const invocationId = randomUUID();
     for (let retry = 1; ; retry++) {
       try {
-        return await this.#openOnce(ref, ctx, step, onProgress);
+        return await this.#openOnce(ref, ctx, step, invocationId, onProgress);
       } catch (err) {
         if (step.signal.aborted) throw err; // #run has answered already
         const retryable = this.#autoRetry && retry <= (policy.maxRetries ?? 3) && isRetryableOpen(err, policy, ctx);
@@ -453,14 +456,27 @@ export class GcsStorage implements Storage {
   }
 
   /** One download request, as {@link GcsStorage#open} describes; rejects with the SDK's error. */
-  async #openOnce(ref: ObjectRef, ctx: ErrorContext, step: Step, onProgress?: (p: TransferProgress) => void): Promise<Readable> {
+  async #openOnce(
+    ref: ObjectRef,
+    ctx: ErrorContext,
+    step: Step,
+    invocationId: string,
+    onProgress?: (p: TransferProgress) => void,
+  ): Promise<Readable> {
     const file = this.#file(ref);
-    // One request, no SDK retries (util.makeRequest honours a request's `maxRetries`). And not on the
-    // SDK's shared keep-alive agent (`forever`): when a download stream ends in an error (a cut body, or
+    // One request, no SDK retries (util.makeRequest honours a request's `maxRetries`). Not on the SDK's
+    // shared keep-alive agent (`forever`): when a download stream ends in an error (a cut body, or
     // destroyed by its reader) the SDK destroys the agent of that request, resetting every other request
-    // in flight on it. Node's global agent keeps connections alive too.
+    // in flight on it; Node's global agent keeps connections alive too. The SDK takes the invocation id
+    // (x-goog-api-client) from the idempotency token header when one is set.
     file.interceptors.push({
-      request: (reqOpts) => ({ ...reqOpts, maxRetries: 0, forever: false }) as ReturnType<Interceptor["request"]>,
+      request: (reqOpts) =>
+        ({
+          ...reqOpts,
+          maxRetries: 0,
+          forever: false,
+          headers: withHeader(reqOpts.headers, "x-goog-gcs-idempotency-token", invocationId),
+        }) as ReturnType<Interceptor["request"]>,
     });
     const source = file.createReadStream();
     let bytes = 0;
@@ -680,6 +696,15 @@ interface ProgressReporter {
   total: number | undefined;
   report(bytes: number): void;
   finish(bytes: number): void;
+}
+
+/** A copy of request headers (a plain object or a `Headers`) with `name` set. */
+function withHeader(headers: unknown, name: string, value: string): Record<string, string> {
+  const copy: Record<string, string> = {};
+  if (headers instanceof Headers) headers.forEach((v, k) => (copy[k] = v));
+  else if (headers && typeof headers === "object") Object.assign(copy, headers);
+  copy[name] = value;
+  return copy;
 }
 
 type RetryPolicy = GoogleCloudStorage["retryOptions"];

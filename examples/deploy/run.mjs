@@ -39,7 +39,10 @@ function runChild(command, args) {
 
 /** Starts the service and resolves with its URL once it prints its "listening on" line. */
 function startService(repositoryUrl) {
-  const child = spawn(process.execPath, [join(HERE, "service.mjs"), repositoryUrl, "0"], { cwd: HERE, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(HERE, "service.mjs"), repositoryUrl, "0"], {
+    cwd: HERE,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`the service did not start in 60 s:\n${out}`)), 60_000);
@@ -77,7 +80,11 @@ try {
   const run = randomBytes(3).toString("hex");
   const training = `lazyscribe-training-${run}`;
   const deployment = `lazyscribe-deploy-${run}`;
-  const s3 = new S3Client({ endpoint: process.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, region: process.env.AWS_REGION ?? "us-east-1" });
+  const s3 = new S3Client({
+    endpoint: process.env.AWS_ENDPOINT_URL_S3,
+    forcePathStyle: true,
+    region: process.env.AWS_REGION ?? "us-east-1",
+  });
   for (const bucket of [training, deployment]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 
   step(`1. Python trains, logs, promotes and releases ${TAG} (s3://${training})`);

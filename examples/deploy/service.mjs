@@ -49,7 +49,8 @@ function parseRows(body) {
     rows.length > 0 &&
     rows.length <= MAX_ROWS &&
     rows.every((r) => Array.isArray(r) && r.length === FEATURES.length && r.every((v) => typeof v === "number" && Number.isFinite(v)));
-  if (!valid) throw new RequestError(400, `"rows" must be 1 to ${MAX_ROWS} arrays of ${FEATURES.length} finite numbers (${FEATURES.join(", ")}).`);
+  if (!valid)
+    throw new RequestError(400, `"rows" must be 1 to ${MAX_ROWS} arrays of ${FEATURES.length} finite numbers (${FEATURES.join(", ")}).`);
   return rows;
 }
 
@@ -91,7 +92,8 @@ async function route(req) {
 const server = createServer((req, res) => {
   route(req).then(
     (body) => send(res, 200, body),
-    (err) => send(res, err instanceof RequestError ? err.status : 500, { error: err instanceof RequestError ? err.message : "internal error" }),
+    (err) =>
+      send(res, err instanceof RequestError ? err.status : 500, { error: err instanceof RequestError ? err.message : "internal error" }),
   );
 });
 function send(res, status, body) {

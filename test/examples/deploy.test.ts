@@ -20,12 +20,19 @@ describe("examples/deploy", () => {
     s3Endpoint();
     if (!existsSync(`${ROOT}packages/lazyscribe/dist/index.js`))
       throw new Error("The example imports the built lazyscribe: run `npx turbo run build --filter=lazyscribe` (npm test builds first).");
-    const run = spawnSync(process.execPath, ["examples/deploy/run.mjs"], { cwd: ROOT, encoding: "utf8", timeout: 240_000, env: process.env });
+    const run = spawnSync(process.execPath, ["examples/deploy/run.mjs"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 240_000,
+      env: process.env,
+    });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
     expect(run.stdout).not.toContain("starting the S3 emulator"); // it used the suite's emulator
     expect(run.stdout).toMatch(/release 1\.0\.0: \[\["churn-model",0\],\["features",0\]\]/);
-    expect(run.stdout).toMatch(/the bucket holds: \S+\/churn\/churn-model\/churn-model-\d{14}\.onnx, \S+\/churn\/features\/features-\d{14}\.parquet, \S+\/churn\/repository\.json\n/);
+    expect(run.stdout).toMatch(
+      /the bucket holds: \S+\/churn\/churn-model\/churn-model-\d{14}\.onnx, \S+\/churn\/features\/features-\d{14}\.parquet, \S+\/churn\/repository\.json\n/,
+    );
     const error = Number(/max prediction error: (\S+) over 8 predictions/.exec(run.stdout)?.[1]);
     console.log(`[deploy example] max prediction error ${error}`);
     expect(error).toBeLessThanOrEqual(1e-6);

@@ -49,7 +49,11 @@ const SIMPLE: Record<string, () => DataType> = {
 
 function vector(column: ColumnSpec): Vector {
   const simple = SIMPLE[column.type];
-  if (column.type === "int64") return vectorFromArray(column.values.map((v) => (v === null ? null : BigInt(v as number | bigint))), new Int64());
+  if (column.type === "int64")
+    return vectorFromArray(
+      column.values.map((v) => (v === null ? null : BigInt(v as number | bigint))),
+      new Int64(),
+    );
   if (simple) return vectorFromArray(column.values, simple()) as Vector;
   if (column.type === "dictionary") {
     const words = [...new Set(column.values.filter((v): v is string => v !== null))];
@@ -102,7 +106,8 @@ export function pyarrowTypeName(type: DataType): string {
   return `unsupported ${type}`;
 }
 
-const jsonInt = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+const jsonInt = (v: bigint): number | bigint =>
+  v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 
 /** A table in the spec shape, as python/onnx_parquet.py `describe` reports pyarrow tables. */
 export function describeTable(table: Table): TableSpec {

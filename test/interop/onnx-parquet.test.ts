@@ -62,7 +62,11 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 
 describe("onnx and parquet file formats with Python", () => {
   it("a model built with onnx.helper in Python predicts here what Python onnxruntime predicts, to 1e-6", async () => {
-    const { model, predictions } = py<{ model: string; predictions: number[] }>("onnx_parquet", { op: "model", model: MODEL, inputs: INPUTS });
+    const { model, predictions } = py<{ model: string; predictions: number[] }>("onnx_parquet", {
+      op: "model",
+      model: MODEL,
+      inputs: INPUTS,
+    });
     const { onnxHandler } = await import("@lazyscribe/onnx");
     const session = (await onnxHandler.decode(fromBase64(model), {})) as InferenceSession;
     const error = maxError(await predict(session, INPUTS), predictions);
@@ -97,7 +101,14 @@ describe("onnx and parquet file formats with Python", () => {
       ["at", "timestamp[us, tz=UTC]"],
       ["none", "null"],
     ]);
-    expect(read!.columns.map((c) => c.values)).toEqual([[1, 2], [0.25, 3], ["a", "b"], [true, false], [1737379410123000, 0], [null, null]]);
+    expect(read!.columns.map((c) => c.values)).toEqual([
+      [1, 2],
+      [0.25, 3],
+      ["a", "b"],
+      [true, false],
+      [1737379410123000, 0],
+      [null, null],
+    ]);
   });
 });
 
@@ -117,7 +128,14 @@ describe.each(interopStores())("onnx and parquet artifacts on $name", (store) =>
     const exp = project.get("served-20250120132330");
     expect(exp.toJSON().artifacts).toEqual([
       { created_at: "2025-01-20T13:23:30", expiry: null, fname: "model-20250120132330.onnx", handler: "onnx", name: "model", version: 0 },
-      { created_at: "2025-01-20T13:23:30", expiry: null, fname: "features-20250120132330.parquet", handler: "parquet", name: "features", version: 0 },
+      {
+        created_at: "2025-01-20T13:23:30",
+        expiry: null,
+        fname: "features-20250120132330.parquet",
+        handler: "parquet",
+        name: "features",
+        version: 0,
+      },
     ]);
     const session = (await exp.loadArtifact("model")) as InferenceSession;
     const error = maxError(await predict(session, INPUTS), predictions.model!);

@@ -104,7 +104,9 @@ describe("the onnx handler", () => {
     const repo = await Repository.open(`${fresh()}/repository.json`);
     repo.logArtifact("model", MODEL, "onnx");
     await repo.save();
-    await expect(repo.loadArtifact("model", { readOptions: { load_external_data: false } })).rejects.toThrow(/takes "as" and "sessionOptions"/);
+    await expect(repo.loadArtifact("model", { readOptions: { load_external_data: false } })).rejects.toThrow(
+      /takes "as" and "sessionOptions"/,
+    );
     await expect(repo.loadArtifact("model", { readOptions: { as: "proto" } })).rejects.toThrow(/"session" or "bytes"/);
     await repo.storage.write(repo.fileKey(repo.artifacts[0]!), Uint8Array.of(1, 2, 3));
     const err = await repo.loadArtifact("model").catch((e: unknown) => e);

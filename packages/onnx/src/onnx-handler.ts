@@ -42,7 +42,8 @@ function readOptions(options: HandlerOptions): OnnxReadOptions {
     );
   }
   const { as = "session", sessionOptions } = options as OnnxReadOptions;
-  if (as !== "session" && as !== "bytes") throw new InvalidArgumentError(`The onnx reader option "as" must be "session" or "bytes"; got ${JSON.stringify(as)}.`);
+  if (as !== "session" && as !== "bytes")
+    throw new InvalidArgumentError(`The onnx reader option "as" must be "session" or "bytes"; got ${JSON.stringify(as)}.`);
   if (sessionOptions !== undefined && (typeof sessionOptions !== "object" || sessionOptions === null))
     throw new InvalidArgumentError(`The onnx reader option "sessionOptions" must be an object of InferenceSession.SessionOptions.`);
   return { as, sessionOptions };

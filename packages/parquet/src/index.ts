@@ -13,7 +13,13 @@ import { registerHandler } from "@lazyscribe/core";
 import { parquetHandler } from "./parquet-handler.js";
 
 export { parquetHandler, toArrowTable, type ParquetValue } from "./parquet-handler.js";
-export { readParquetTable, writeParquetTable, type ParquetCompression, type ParquetReadOptions, type ParquetWriteOptions } from "./parquet-io.js";
+export {
+  readParquetTable,
+  writeParquetTable,
+  type ParquetCompression,
+  type ParquetReadOptions,
+  type ParquetWriteOptions,
+} from "./parquet-io.js";
 export { tableFromRows } from "./rows.js";
 
 registerHandler(parquetHandler);

@@ -122,7 +122,11 @@ describe("the parquet handler", () => {
     repo.logArtifact("table", table, "parquet", { compression: "zstd", row_group_size: 2 });
     await repo.save();
     const back = (await repo.loadArtifact("table")) as Table;
-    expect(types(back)).toEqual(["segment: Dictionary<Int32, Utf8>", "at_ms: Timestamp<MILLISECOND, Europe/Paris>", "at_ns: Timestamp<NANOSECOND>"]);
+    expect(types(back)).toEqual([
+      "segment: Dictionary<Int32, Utf8>",
+      "at_ms: Timestamp<MILLISECOND, Europe/Paris>",
+      "at_ns: Timestamp<NANOSECOND>",
+    ]);
     expect(raw(back.getChild("segment"))).toEqual(["gold", "silver", "gold", "bronze"]);
     expect(raw(back.getChild("at_ms"))).toEqual([0n, 1000n, null, 86400000n]);
     expect(raw(back.getChild("at_ns"))).toEqual([1n, 2n, 3n, 4n]);

@@ -43,7 +43,9 @@ const PYARROW_ROW_GROUP_SIZE = 1024 * 1024;
 function refuseUnknown(options: object, known: readonly string[], what: string): void {
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new InvalidArgumentError(`The parquet handler's ${what} takes ${known.map((k) => `"${k}"`).join(" and ")} (got ${unknown.join(", ")}).`);
+    throw new InvalidArgumentError(
+      `The parquet handler's ${what} takes ${known.map((k) => `"${k}"`).join(" and ")} (got ${unknown.join(", ")}).`,
+    );
   }
 }
 
@@ -58,7 +60,9 @@ export function writeParquetTable(table: Table, options: ParquetWriteOptions = {
   const compression = (options.compression ?? "snappy").toLowerCase() as ParquetCompression;
   const codec = CODECS[compression];
   if (codec === undefined)
-    throw new InvalidArgumentError(`Unknown parquet compression ${JSON.stringify(options.compression)}; use one of ${Object.keys(CODECS).join(", ")}.`);
+    throw new InvalidArgumentError(
+      `Unknown parquet compression ${JSON.stringify(options.compression)}; use one of ${Object.keys(CODECS).join(", ")}.`,
+    );
   const rowGroupSize = options.row_group_size ?? PYARROW_ROW_GROUP_SIZE;
   if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1)
     throw new InvalidArgumentError(`The parquet writer option row_group_size must be a positive integer; got ${rowGroupSize}.`);
@@ -83,6 +87,8 @@ export function readParquetTable(data: Uint8Array, options: ParquetReadOptions =
   const names = new Set(table.schema.fields.map((f) => f.name));
   const missing = options.columns.filter((c) => !names.has(c));
   if (missing.length > 0)
-    throw new InvalidArgumentError(`The parquet file has no column ${missing.map((c) => JSON.stringify(c)).join(", ")} (it has ${[...names].join(", ")}).`);
+    throw new InvalidArgumentError(
+      `The parquet file has no column ${missing.map((c) => JSON.stringify(c)).join(", ")} (it has ${[...names].join(", ")}).`,
+    );
   return table.select(options.columns);
 }

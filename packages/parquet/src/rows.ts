@@ -19,13 +19,16 @@ function kindOf(value: unknown, row: object, key: string, column: string): Kind 
   if (typeof value === "boolean") return "bool";
   if (typeof value === "bigint") return "int64";
   if (value instanceof PyFloat) return "double";
-  if (typeof value === "number")
-    return Number.isInteger(value) && !Object.is(value, -0) && !isMarkedFloat(row, key) ? "int64" : "double";
+  if (typeof value === "number") return Number.isInteger(value) && !Object.is(value, -0) && !isMarkedFloat(row, key) ? "int64" : "double";
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(`Column "${column}" holds an invalid Date.`);
     return "timestamp";
   }
-  const what = Array.isArray(value) ? "an array" : typeof value === "object" ? `a ${value.constructor?.name ?? "object"}` : `a ${typeof value}`;
+  const what = Array.isArray(value)
+    ? "an array"
+    : typeof value === "object"
+      ? `a ${value.constructor?.name ?? "object"}`
+      : `a ${typeof value}`;
   throw new InvalidArgumentError(
     `Column "${column}" holds ${what}; rows given to the parquet handler hold strings, numbers, bigints, booleans, Dates and null. ` +
       `For other Arrow types (lists, structs, dictionaries, decimals) log an apache-arrow Table.`,

@@ -9,6 +9,7 @@
 // timestamp[us, UTC] at. hyparquet has no Arrow schema support, so it is given plain columns
 // and its output is rebuilt into Arrow; the dictionary and the time zone do not survive it.
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

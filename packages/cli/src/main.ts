@@ -6,7 +6,7 @@ import { CommanderError } from "@commander-js/extra-typings";
 import { isLazyscribeError } from "@lazyscribe/core";
 import "@lazyscribe/csv";
 import "@lazyscribe/yaml";
-import { createProgram } from "./program.js";
+import { createProgram, VERSION } from "./program.js";
 import { terminalSafe } from "./render/sanitize.js";
 import { colorsEnabled, makeColors } from "./render/colors.js";
 import { UsageError } from "./support/errors.js";
@@ -21,6 +21,10 @@ export async function runCli(
   argv: readonly string[],
   io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.success;
+  }
   const runtime = new Runtime(io);
   const program = createProgram(runtime);
   const debug = argv.includes("--debug");

@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typin
 import { builtinCommands, examples, type CommandModule } from "./commands/index.js";
 import type { Runtime } from "./support/runtime.js";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+/** The version of this package. */
+export const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Builds the `lazyscribe` program with `commands` (the built-in ones by default). */
 export function createProgram(runtime: Runtime, commands: readonly CommandModule[] = builtinCommands): Command {
@@ -15,7 +16,8 @@ export function createProgram(runtime: Runtime, commands: readonly CommandModule
         "Credentials and endpoints come from the usual environment (AWS_*, GOOGLE_APPLICATION_CREDENTIALS, " +
         "STORAGE_EMULATOR_HOST, AZURE_STORAGE_CONNECTION_STRING ...).",
     )
-    .version(VERSION, "-V, --version", "print the version")
+    // Not commander's .version(): root options are recognised after the command too, and `expire --version` is taken.
+    .option("-V", "print the version (so does --version as the only argument)")
     .option("--json", "write one JSON document to stdout (shapes in the @lazyscribe/cli README)")
     .option("--no-color", "no colours (NO_COLOR is honoured too)")
     .option("--endpoint-url <url>", "endpoint of the object store (S3, GCS JSON API, or Azure Blob service URL)")

@@ -39,7 +39,7 @@ async function storedSize(location: string, storage: StorageSettings): Promise<n
 }
 
 const LS_PLAIN = [
-  "short_slug                       name                                                  author  created              tags               auc   loss",
+  "short_slug                       name                                                  author  created              tags                auc  loss",
   "baseline                         Baseline                                              ana     2025-03-01 10:00:00  baseline           0.81  0.42",
   "tuned-model                      Tuned model                                           ana     2025-03-02 11:30:00  candidate, tuned   0.87  0.35",
   "evil-2j-31mred-0m-forged-row-1m  Evil \\e[2J\\e[31mred\\e[0m\\r\\nforged row\\u0007\\u009b1m  ana     2025-03-03 08:15:00  x\\e]0;pwned\\u0007   0.5",

@@ -73,7 +73,7 @@ export const deployCommand: CommandModule = {
           return;
         }
         ctx.print(
-          `Deployed release ${terminalSafe(release.tag)} (${release.artifacts.length} artifacts, ${files} files) to ${terminalSafe(manifest)}` +
+          `Deployed release ${terminalSafe(release.tag)} (${plural(release.artifacts.length, "artifact")}, ${plural(files, "file")}) to ${terminalSafe(manifest)}` +
             (serverSide ? "; files were copied inside the store." : "; files were streamed between stores."),
         );
         ctx.printTable({
@@ -84,3 +84,7 @@ export const deployCommand: CommandModule = {
       });
   },
 };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -34,7 +34,7 @@ export const releaseCommand: CommandModule = {
           ctx.printJson({ repository: location, releases_file: stored.location, release: made.toJSON() });
           return;
         }
-        ctx.print(`Released ${terminalSafe(tag)} (${made.artifacts.length} artifacts) in ${terminalSafe(stored.location)}.`);
+        ctx.print(`Released ${terminalSafe(tag)} (${made.artifacts.length} artifact${made.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(stored.location)}.`);
         releaseTable(ctx, [made]);
       });
 
@@ -93,7 +93,7 @@ export const releaseCommand: CommandModule = {
         }
         for (const o of outcomes) {
           const what = o.created ? "Released" : "Already released";
-          ctx.print(`${what} ${terminalSafe(o.release.tag)} of ${terminalSafe(o.repository)} (${o.release.artifacts.length} artifacts) in ${terminalSafe(o.releasesFile)}.`);
+          ctx.print(`${what} ${terminalSafe(o.release.tag)} of ${terminalSafe(o.repository)} (${o.release.artifacts.length} artifact${o.release.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(o.releasesFile)}.`);
         }
       });
 

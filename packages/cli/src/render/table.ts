@@ -54,7 +54,7 @@ function aligned(data: TableData, row: string[]): Array<{ content: string; hAlig
 
 function boxed(data: TableData, colors: Colors): string {
   const table = new Table({
-    head: data.head.map((h) => colors.bold(colors.cyan(h))),
+    head: aligned(data, data.head.map((h) => colors.bold(colors.cyan(h)))) as unknown as string[],
     style: { head: [], border: [], compact: true },
   });
   for (const row of data.rows) table.push(aligned(data, row));
@@ -63,7 +63,7 @@ function boxed(data: TableData, colors: Colors): string {
 
 function boxless(data: TableData): string {
   const table = new Table({
-    head: data.head,
+    head: aligned(data, data.head) as unknown as string[],
     chars: BLANK,
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true },
   });

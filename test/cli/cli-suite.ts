@@ -83,14 +83,30 @@ export function runCliSuite(target: CliTarget): void {
         json<{ experiments: Array<{ slug: string }> }>("ls", fx.project, "-f", "auc>0.8", "-f", "tag=candidate"),
         json<{ experiments: Array<{ slug: string }> }>("ls", fx.project, "--filter", "learning_rate=0.1"),
         json<{ experiments: Array<{ slug: string }> }>(
-          "ls", fx.project, "-f", "created>=2025-03-02", "-f", "author=ana", "--sort", "-auc", "--limit", "1",
+          "ls",
+          fx.project,
+          "-f",
+          "created>=2025-03-02",
+          "-f",
+          "author=ana",
+          "--sort",
+          "-auc",
+          "--limit",
+          "1",
         ),
         ok("show", fx.project, "tuned-model"),
-        json<{ experiment: Record<string, unknown> & { artifacts: Array<Record<string, unknown>>; tests: Array<Record<string, unknown>> } }>(
-          "show", fx.project, "tuned-model-20250302113000",
-        ),
+        json<{
+          experiment: Record<string, unknown> & { artifacts: Array<Record<string, unknown>>; tests: Array<Record<string, unknown>> };
+        }>("show", fx.project, "tuned-model-20250302113000"),
         json<{ experiments: Array<{ slug: string }>; rows: Array<Record<string, unknown>> }>(
-          "compare", fx.project, "baseline", "tuned-model", "--higher-is-better", "auc", "--lower-is-better", "loss",
+          "compare",
+          fx.project,
+          "baseline",
+          "tuned-model",
+          "--higher-is-better",
+          "auc",
+          "--lower-is-better",
+          "loss",
         ),
         json<{ rows: Array<{ name: string }> }>("compare", fx.project, "baseline", "tuned-model", "--only-changed"),
         ok("compare", fx.project, "baseline", "tuned-model", "--higher-is-better", "auc"),
@@ -133,7 +149,12 @@ export function runCliSuite(target: CliTarget): void {
       expect(shown).toMatch(/young customers\s+age < 30/);
       expect(shown).toMatch(/features\s+json\s+features-20250302113000\.json\s+\d+ B/);
       const features = detail.experiment.artifacts.find((a) => a.name === "features")!;
-      expect(features).toMatchObject({ handler: "json", fname: "features-20250302113000.json", version: 0, created_at: "2025-03-02T11:30:00" });
+      expect(features).toMatchObject({
+        handler: "json",
+        fname: "features-20250302113000.json",
+        version: 0,
+        created_at: "2025-03-02T11:30:00",
+      });
       expect(features.size).toBe(await storedSize(features.location as string, storage));
       expect(parseLocation(features.location as string).protocol).toBe(parseLocation(fx.project).protocol);
       expect(detail.experiment.tests).toEqual([
@@ -144,7 +165,13 @@ export function runCliSuite(target: CliTarget): void {
       const row = (name: string, section = "metric") => compared.rows.find((r) => r.name === name && r.section === section);
       expect(compared.experiments.map((e) => e.slug)).toEqual(["baseline-20250301100000", "tuned-model-20250302113000"]);
       expect(row("learning_rate", "parameter")).toEqual({
-        section: "parameter", test: null, name: "learning_rate", values: [0.1, 0.03], changed: true, better: null, best: [],
+        section: "parameter",
+        test: null,
+        name: "learning_rate",
+        values: [0.1, 0.03],
+        changed: true,
+        better: null,
+        best: [],
       });
       expect(row("optimizer", "parameter")).toMatchObject({ values: ["sgd", "sgd"], changed: false });
       expect(row("auc")).toMatchObject({ values: [0.81, 0.87], better: "higher", best: [1] });
@@ -173,7 +200,9 @@ export function runCliSuite(target: CliTarget): void {
       expect(repository.stderr).toContain("No repository at");
       expect(slug.code).toBe(1);
       expect(slug.stderr).toContain('No experiment with slug or short slug "no-such-run"');
-      expect(JSON.parse(json404.stderr)).toEqual({ error: { type: "NotFoundError", message: expect.stringContaining("No project at"), exit_code: 1 } });
+      expect(JSON.parse(json404.stderr)).toEqual({
+        error: { type: "NotFoundError", message: expect.stringContaining("No project at"), exit_code: 1 },
+      });
       // Nothing was created by looking.
       expect(Object.keys(await snapshot(`${fx.root}/nowhere`, storage))).toEqual([]);
     });
@@ -214,9 +243,19 @@ export function runCliSuite(target: CliTarget): void {
         from: { version: 0, created_at: "2025-03-01T12:00:00", fname: "config-20250301120000.txt" },
         to: { version: 1, created_at: "2025-03-02T12:00:00", fname: "config-20250302120000.txt" },
         identical: false,
-        hunks: [{ old_start: 1, old_lines: 3, new_start: 1, new_lines: 3, lines: ["-lr: 0.1", "+lr: 0.03", " layers: 2", "-activation: relu", "+activation: gelu"] }],
+        hunks: [
+          {
+            old_start: 1,
+            old_lines: 3,
+            new_start: 1,
+            new_lines: 3,
+            lines: ["-lr: 0.1", "+lr: 0.03", " layers: 2", "-activation: relu", "+activation: gelu"],
+          },
+        ],
       });
-      expect(table).toMatch(/^version\s+created\s+expiry\s+handler\s+file\s+size\n\s+0\s+2025-03-01 12:00:00\s+text\s+config-20250301120000\.txt\s+\d+ B\n/);
+      expect(table).toMatch(
+        /^version\s+created\s+expiry\s+handler\s+file\s+size\n\s+0\s+2025-03-01 12:00:00\s+text\s+config-20250301120000\.txt\s+\d+ B\n/,
+      );
 
       const binary = await cli("diff", fx.repository, "config", "7");
       expect(binary.code).toBe(1);
@@ -232,9 +271,18 @@ export function runCliSuite(target: CliTarget): void {
 
     it("creates and lists releases, from the command line and from a package.json", async () => {
       const created = await json<{ release: { tag: string; artifacts: unknown[] }; releases_file: string }>(
-        "release", "create", fx.repository, "1.0.0",
+        "release",
+        "create",
+        fx.repository,
+        "1.0.0",
       );
-      expect(created.release).toMatchObject({ tag: "1.0.0", artifacts: [["config", 1], ["features", 0]] });
+      expect(created.release).toMatchObject({
+        tag: "1.0.0",
+        artifacts: [
+          ["config", 1],
+          ["features", 0],
+        ],
+      });
       expect(created.releases_file).toBe(fx.repository.replace(/repository\.json$/, "releases.json"));
       const again = await cli("release", "create", fx.repository, "1.0.0");
       expect(again.code).toBe(1);
@@ -243,17 +291,27 @@ export function runCliSuite(target: CliTarget): void {
       const configDir = await mkdtemp(join(tmpdir(), "lazyscribe-cli-config-"));
       const config = join(configDir, "package.json");
       await writeFile(config, JSON.stringify({ name: "churn", version: "1.1.0", lazyscribe: { repositories: [fx.repository] } }));
-      const fromConfig = await json<{ releases: Array<{ created: boolean; release: { tag: string } }> }>(
-        "release", "from-config", config,
-      );
+      const fromConfig = await json<{ releases: Array<{ created: boolean; release: { tag: string } }> }>("release", "from-config", config);
       expect(fromConfig.releases).toMatchObject([{ created: true, release: { tag: "1.1.0" } }]);
       const [listed, listText] = await Promise.all([
         json<{ releases: Array<{ tag: string; artifacts: unknown[] }> }>("release", "list", fx.repository),
         ok("release", "list", fx.repository),
       ]);
       expect(listed.releases.map((r) => [r.tag, r.artifacts])).toEqual([
-        ["1.0.0", [["config", 1], ["features", 0]]],
-        ["1.1.0", [["config", 1], ["features", 0]]],
+        [
+          "1.0.0",
+          [
+            ["config", 1],
+            ["features", 0],
+          ],
+        ],
+        [
+          "1.1.0",
+          [
+            ["config", 1],
+            ["features", 0],
+          ],
+        ],
       ]);
       expect(listText).toMatch(/^tag\s+created\s+artifacts\n1\.0\.0\s+\S+ \S+\s+config@1, features@0\n1\.1\.0/);
     });
@@ -261,15 +319,23 @@ export function runCliSuite(target: CliTarget): void {
     it("deploys a release as a minimal repository, copying inside the store, and refuses what it must", async () => {
       const destination = `${fx.root}/serving/churn`;
       const deployed = await json<{ files: number; server_side: boolean; manifest: string; release: { tag: string } }>(
-        "deploy", fx.repository, "1.0.0", destination,
+        "deploy",
+        fx.repository,
+        "1.0.0",
+        destination,
       );
-      expect(deployed).toMatchObject({ files: 3, server_side: true, manifest: `${destination}/repository.json`, release: { tag: "1.0.0" } });
+      expect(deployed).toMatchObject({
+        files: 3,
+        server_side: true,
+        manifest: `${destination}/repository.json`,
+        release: { tag: "1.0.0" },
+      });
       const { path: servingPath } = parseLocation(destination);
-      expect(Object.keys(await snapshot(destination, storage)).map((k) => k.slice(servingPath.length + 1)).sort()).toEqual([
-        "config/config-20250302120000.txt",
-        "features/features-20250301100000.json",
-        "repository.json",
-      ]);
+      expect(
+        Object.keys(await snapshot(destination, storage))
+          .map((k) => k.slice(servingPath.length + 1))
+          .sort(),
+      ).toEqual(["config/config-20250302120000.txt", "features/features-20250301100000.json", "repository.json"]);
       const minimal = await Repository.open(`${destination}/repository.json`, { mode: "r", storage });
       expect(minimal.artifacts.map((a) => [a.name, a.version])).toEqual([
         ["config", 1],
@@ -287,7 +353,9 @@ export function runCliSuite(target: CliTarget): void {
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("already exists; pass --force");
       expect(forced.code).toBe(0);
-      expect(forced.stdout).toMatch(/^Deployed release 1\.1\.0 \(2 artifacts, 3 files\) to .*repository\.json; files were copied inside the store\.\n/);
+      expect(forced.stdout).toMatch(
+        /^Deployed release 1\.1\.0 \(2 artifacts, 3 files\) to .*repository\.json; files were copied inside the store\.\n/,
+      );
       expect(unknownTag.code).toBe(1);
       expect(unknownTag.stderr).toContain('No release with tag "9.9.9"');
       expect(otherProtocol.code).toBe(1);

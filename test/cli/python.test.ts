@@ -44,7 +44,9 @@ describe.each(interopStores())("files written by Python lazyscribe on $name", (s
     expect(baseline.experiment.artifacts).toEqual([
       expect.objectContaining({ name: "features", handler: "json", fname: "features-20250401100000.json", size: expect.any(Number) }),
     ]);
-    expect(baseline.experiment.tests).toEqual([{ name: "young", description: "age < 30", metrics: { auc: 0.7 }, parameters: {}, artifacts: [] }]);
+    expect(baseline.experiment.tests).toEqual([
+      { name: "young", description: "age < 30", metrics: { auc: 0.7 }, parameters: {}, artifacts: [] },
+    ]);
     expect(versions.versions.map((v) => [v.version, v.created_at, v.handler])).toEqual([
       [0, "2025-04-01T12:00:00", "json"],
       [1, "2025-04-02T12:00:00", "json"],
@@ -64,7 +66,16 @@ describe.each(interopStores())("files written by Python lazyscribe on $name", (s
     );
     expect(pickleDiff.code).toBe(1);
     expect(pickleDiff.stderr).toContain('"model" is not UTF-8 text (handler "pickle"); it cannot be diffed');
-    expect(releases.releases).toEqual([{ tag: "1.0.0", artifacts: [["config", 1], ["model", 0]], created_at: "2025-04-03T09:00:00" }]);
+    expect(releases.releases).toEqual([
+      {
+        tag: "1.0.0",
+        artifacts: [
+          ["config", 1],
+          ["model", 0],
+        ],
+        created_at: "2025-04-03T09:00:00",
+      },
+    ]);
 
     const deployed = await runJson<{ manifest: string; files: number }>(["deploy", repository, "1.0.0", `${root}/serving`]);
     expect(deployed.files).toBe(3);

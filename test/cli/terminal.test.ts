@@ -87,7 +87,10 @@ describe("lazyscribe on a terminal", () => {
   });
 
   it("honours NO_COLOR on a terminal", async () => {
-    const screen = await onTerminal("mono", `NO_COLOR=1 ${process.execPath} ${BIN} compare ${fx.project} baseline tuned-model --higher-is-better auc`);
+    const screen = await onTerminal(
+      "mono",
+      `NO_COLOR=1 ${process.execPath} ${BIN} compare ${fx.project} baseline tuned-model --higher-is-better auc`,
+    );
     expect(screen.text).toMatch(/DONE 0/);
     expect(screen.text).toMatch(/┌─+┬/);
     expect(screen.text).toContain("0.87 *");

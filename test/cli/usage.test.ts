@@ -51,18 +51,19 @@ describe("lazyscribe usage", () => {
   });
 
   it("exits with 2 on usage errors, 1 on failures, and prints stacks only with --debug", async () => {
-    const [noCommand, unknownCommand, unknownOption, missingArgument, badFilter, badLimit, oneSlug, badJson, failure, debug] = await Promise.all([
-      runCli([]),
-      runCli(["frobnicate"]),
-      runCli(["ls", fx.project, "--frobnicate"]),
-      runCli(["show", fx.project]),
-      runCli(["ls", fx.project, "--filter", "auc"]),
-      runCli(["ls", fx.project, "--limit", "-3"]),
-      runCli(["compare", fx.project, "baseline"]),
-      runCli(["ls", fx.project, "--storage-options", "[1]"]),
-      runCli(["show", fx.project, "nope"]),
-      runCli(["show", fx.project, "nope", "--debug"]),
-    ]);
+    const [noCommand, unknownCommand, unknownOption, missingArgument, badFilter, badLimit, oneSlug, badJson, failure, debug] =
+      await Promise.all([
+        runCli([]),
+        runCli(["frobnicate"]),
+        runCli(["ls", fx.project, "--frobnicate"]),
+        runCli(["show", fx.project]),
+        runCli(["ls", fx.project, "--filter", "auc"]),
+        runCli(["ls", fx.project, "--limit", "-3"]),
+        runCli(["compare", fx.project, "baseline"]),
+        runCli(["ls", fx.project, "--storage-options", "[1]"]),
+        runCli(["show", fx.project, "nope"]),
+        runCli(["show", fx.project, "nope", "--debug"]),
+      ]);
     for (const run of [noCommand, unknownCommand, unknownOption, missingArgument, badFilter, badLimit, oneSlug, badJson]) {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stdout).toBe("");
@@ -94,7 +95,12 @@ describe("lazyscribe usage", () => {
     const s3Root = `s3://${await createS3Bucket(rawS3Client(), "cli-flags")}`;
     const gsRoot = `gs://${await createGcsBucket(rawGcsClient(), "cli-flags")}`;
     const [s3, gs] = await Promise.all([writeFixture(s3Root), writeFixture(gsRoot, gcsTestSettings())]);
-    const withoutEndpoints = { AWS_ENDPOINT_URL_S3: undefined, AWS_ENDPOINT_URL: undefined, AWS_REGION: undefined, STORAGE_EMULATOR_HOST: undefined };
+    const withoutEndpoints = {
+      AWS_ENDPOINT_URL_S3: undefined,
+      AWS_ENDPOINT_URL: undefined,
+      AWS_REGION: undefined,
+      STORAGE_EMULATOR_HOST: undefined,
+    };
     const [s3Run, gsRun, s3Unset] = await Promise.all([
       runCli(["ls", s3.project, "--json", "--endpoint-url", s3Endpoint(), "--region", "us-east-1"], { env: withoutEndpoints }),
       runCli(["ls", gs.project, "--json", "--endpoint-url", gcsEndpoint()], { env: withoutEndpoints }),

@@ -23,7 +23,9 @@ export function createProgram(runtime: Runtime, commands: readonly CommandModule
     .option("--endpoint-url <url>", "endpoint of the object store (S3, GCS JSON API, or Azure Blob service URL)")
     .option("--region <region>", "S3 region")
     .addOption(
-      new Option("--storage-options <json>", "backend settings as a JSON object, passed to the library as `storage`").argParser(parseJsonObject),
+      new Option("--storage-options <json>", "backend settings as a JSON object, passed to the library as `storage`").argParser(
+        parseJsonObject,
+      ),
     )
     .option("--debug", "print stack traces with errors")
     .showHelpAfterError("(add --help for usage)")
@@ -31,7 +33,14 @@ export function createProgram(runtime: Runtime, commands: readonly CommandModule
       writeOut: (text) => runtime.io.stdout.write(text),
       writeErr: (text) => runtime.io.stderr.write(text),
     })
-    .addHelpText("after", examples("lazyscribe ls runs/project.json", "lazyscribe compare runs/project.json baseline tuned-model", "lazyscribe deploy registry/repository.json 1.0.0 s3://serving/models"));
+    .addHelpText(
+      "after",
+      examples(
+        "lazyscribe ls runs/project.json",
+        "lazyscribe compare runs/project.json baseline tuned-model",
+        "lazyscribe deploy registry/repository.json 1.0.0 s3://serving/models",
+      ),
+    );
   program.exitOverride();
   for (const command of commands) command.register(program, runtime);
   // Subcommands inherit the output, error and exit behaviour of the root.
@@ -55,7 +64,7 @@ function parseJsonObject(value: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new InvalidArgumentError("expected a JSON object, for example '{\"region\": \"eu-west-1\"}'.");
+    throw new InvalidArgumentError('expected a JSON object, for example \'{"region": "eu-west-1"}\'.');
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError("expected a JSON object.");
   return parsed as Record<string, unknown>;

@@ -39,7 +39,10 @@ export const artifactsCommand: CommandModule = {
       .summary("list the artifacts of a repository")
       .description("List the artifacts of a repository: versions, live versions, the newest live version and its handler.")
       .argument("<repository>", "repository.json path or URL")
-      .addHelpText("after", examples("lazyscribe artifacts registry/repository.json", "lazyscribe artifacts az://models/repository.json --json"))
+      .addHelpText(
+        "after",
+        examples("lazyscribe artifacts registry/repository.json", "lazyscribe artifacts az://models/repository.json --json"),
+      )
       .action(async (location, _options, command) => {
         const ctx = runtime.contextFor(command);
         const repository = await ctx.openRepository(location);

@@ -69,7 +69,13 @@ export const compareCommand: CommandModule = {
         const rows = collectRows(experiments).map((row): ComparedRowJSON => {
           const changed = row.values.some((v) => !sameValue(v, row.values[0]));
           const better = row.section === "metric" || row.section === "test metric" ? direction(row.name) : null;
-          return { ...row, values: row.values.map((v) => v ?? null), changed, better, best: changed ? bestIndexes(row.values, better) : [] };
+          return {
+            ...row,
+            values: row.values.map((v) => v ?? null),
+            changed,
+            better,
+            best: changed ? bestIndexes(row.values, better) : [],
+          };
         });
         const shown = options.onlyChanged ? rows.filter((r) => r.changed) : rows;
 
@@ -82,7 +88,9 @@ export const compareCommand: CommandModule = {
           return;
         }
         if (shown.length === 0) {
-          ctx.note(options.onlyChanged ? "No differences: every parameter and metric is equal." : "The experiments have no parameters or metrics.");
+          ctx.note(
+            options.onlyChanged ? "No differences: every parameter and metric is equal." : "The experiments have no parameters or metrics.",
+          );
           return;
         }
         const c = ctx.colors;

@@ -35,7 +35,9 @@ export const deployCommand: CommandModule = {
         const repository = await ctx.openRepository(location);
         const stored = await readReleases(repository);
         if (stored.releases.length === 0) {
-          throw new InvalidStateError(`${stored.location} holds no releases; create one with \`lazyscribe release create ${location} <tag>\`.`);
+          throw new InvalidStateError(
+            `${stored.location} holds no releases; create one with \`lazyscribe release create ${location} <tag>\`.`,
+          );
         }
         const release = findRelease(stored.releases, tag);
         const target = parseLocation(destination);

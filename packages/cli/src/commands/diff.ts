@@ -66,15 +66,13 @@ export const diffCommand: CommandModule = {
             from: side(from),
             to: side(to),
             identical: hunks.length === 0,
-            hunks: hunks.map(
-              (h): DiffHunkJSON => ({
-                old_start: h.oldStart,
-                old_lines: h.oldLines,
-                new_start: h.newStart,
-                new_lines: h.newLines,
-                lines: h.lines.filter((l) => !l.startsWith("\\")),
-              }),
-            ),
+            hunks: hunks.map((h): DiffHunkJSON => ({
+              old_start: h.oldStart,
+              old_lines: h.oldLines,
+              new_start: h.newStart,
+              new_lines: h.newLines,
+              lines: h.lines.filter((l) => !l.startsWith("\\")),
+            })),
           });
           return;
         }
@@ -82,7 +80,9 @@ export const diffCommand: CommandModule = {
           ctx.note(`Versions ${from.version} and ${to.version} of ${terminalSafe(name)} are identical.`);
           return;
         }
-        ctx.io.stdout.write(renderUnifiedDiff({ label: label(from), text: fromText }, { label: label(to), text: toText }, hunks, ctx.colors));
+        ctx.io.stdout.write(
+          renderUnifiedDiff({ label: label(from), text: fromText }, { label: label(to), text: toText }, hunks, ctx.colors),
+        );
       });
   },
 };
@@ -99,6 +99,8 @@ async function readText(repository: Repository, meta: ArtifactMetadata): Promise
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new InvalidArgumentError(`Version ${meta.version} of "${meta.name}" is not UTF-8 text (handler "${meta.handler}"); it cannot be diffed.`);
+    throw new InvalidArgumentError(
+      `Version ${meta.version} of "${meta.name}" is not UTF-8 text (handler "${meta.handler}"); it cannot be diffed.`,
+    );
   }
 }

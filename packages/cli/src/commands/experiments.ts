@@ -64,7 +64,9 @@ export const experimentsCommand: CommandModule = {
             ];
         const format: TableFormat = options.csv ? "csv" : options.md ? "md" : ctx.tableFormat;
         if (chosen.length === 0 && format !== "csv" && format !== "md") {
-          ctx.note(project.experiments.length === 0 ? `${terminalSafe(location)} has no experiments.` : "No experiment matches the filters.");
+          ctx.note(
+            project.experiments.length === 0 ? `${terminalSafe(location)} has no experiments.` : "No experiment matches the filters.",
+          );
           return;
         }
         const rows = chosen.map((e) => columns.map(({ field }) => cell(field.read(e))));

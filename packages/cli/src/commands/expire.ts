@@ -17,7 +17,9 @@ export const expireCommand: CommandModule = {
       .argument("<repository>", "repository.json path or URL")
       .argument("<name>", "artifact name")
       .requiredOption("--version <version>", "version number, latest, or YYYY-MM-DDTHH:MM:SS")
-      .addOption(new Option("--match <how>", "how a time selects the version").choices(["exact", "asof"] as const).default("exact" as const))
+      .addOption(
+        new Option("--match <how>", "how a time selects the version").choices(["exact", "asof"] as const).default("exact" as const),
+      )
       .option("--at <time>", "expiry time YYYY-MM-DDTHH:MM:SS (UTC), or now", "now")
       .addHelpText("after", examples("lazyscribe expire registry/repository.json features --version 1 --at 2025-06-30T00:00:00"))
       .action(async (location, name, options, command) => {
@@ -33,7 +35,9 @@ export const expireCommand: CommandModule = {
           ctx.printJson({ repository: location, name, version, expiry });
           return;
         }
-        ctx.print(`Version ${version} of ${terminalSafe(name)} expires at ${expiry.replace("T", " ")} (saved to ${terminalSafe(location)}).`);
+        ctx.print(
+          `Version ${version} of ${terminalSafe(name)} expires at ${expiry.replace("T", " ")} (saved to ${terminalSafe(location)}).`,
+        );
       });
   },
 };

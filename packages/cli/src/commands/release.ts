@@ -16,7 +16,10 @@ export const releaseCommand: CommandModule = {
     const release = new Command("release")
       .summary("create and list releases of a repository")
       .description("Create and list releases: named sets of artifact versions, kept in releases.json beside the repository.")
-      .addHelpText("after", examples("lazyscribe release create registry/repository.json 1.0.0", "lazyscribe release list registry/repository.json"));
+      .addHelpText(
+        "after",
+        examples("lazyscribe release create registry/repository.json 1.0.0", "lazyscribe release list registry/repository.json"),
+      );
 
     release
       .command("create")
@@ -34,7 +37,9 @@ export const releaseCommand: CommandModule = {
           ctx.printJson({ repository: location, releases_file: stored.location, release: made.toJSON() });
           return;
         }
-        ctx.print(`Released ${terminalSafe(tag)} (${made.artifacts.length} artifact${made.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(stored.location)}.`);
+        ctx.print(
+          `Released ${terminalSafe(tag)} (${made.artifacts.length} artifact${made.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(stored.location)}.`,
+        );
         releaseTable(ctx, [made]);
       });
 
@@ -62,7 +67,7 @@ export const releaseCommand: CommandModule = {
       .command("from-config")
       .summary("release every repository listed in a package.json or pyproject.toml")
       .description(
-        "Read the version and the lazyscribe repositories from a package.json (\"version\", \"lazyscribe\": {\"repositories\": [...]}) " +
+        'Read the version and the lazyscribe repositories from a package.json ("version", "lazyscribe": {"repositories": [...]}) ' +
           "or a pyproject.toml ([project].version, [tool.lazyscribe].repositories) and release each repository under that " +
           "version. A tag that already exists is left alone. Stores are reached through the environment and --storage-options.",
       )
@@ -93,14 +98,15 @@ export const releaseCommand: CommandModule = {
         }
         for (const o of outcomes) {
           const what = o.created ? "Released" : "Already released";
-          ctx.print(`${what} ${terminalSafe(o.release.tag)} of ${terminalSafe(o.repository)} (${o.release.artifacts.length} artifact${o.release.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(o.releasesFile)}.`);
+          ctx.print(
+            `${what} ${terminalSafe(o.release.tag)} of ${terminalSafe(o.repository)} (${o.release.artifacts.length} artifact${o.release.artifacts.length === 1 ? "" : "s"}) in ${terminalSafe(o.releasesFile)}.`,
+          );
         }
       });
 
     program.addCommand(release);
   },
 };
-
 
 function releaseTable(ctx: CliContext, releases: readonly Release[]): void {
   ctx.printTable({

@@ -17,7 +17,13 @@ export const showCommand: CommandModule = {
       )
       .argument("<project>", "project.json path or URL")
       .argument("<slug>", "the experiment's slug or short slug")
-      .addHelpText("after", examples("lazyscribe show runs/project.json tuned-model", "lazyscribe show gs://ml-runs/churn/project.json tuned-model-20250301100000 --json"))
+      .addHelpText(
+        "after",
+        examples(
+          "lazyscribe show runs/project.json tuned-model",
+          "lazyscribe show gs://ml-runs/churn/project.json tuned-model-20250301100000 --json",
+        ),
+      )
       .action(async (location, slug, _options, command) => {
         const ctx = runtime.contextFor(command);
         const project = await ctx.openProject(location);
@@ -65,7 +71,11 @@ function section(ctx: CliContext, heading: (text: string) => void, title: string
   const entries = Object.entries(values);
   if (entries.length === 0) return;
   heading(title);
-  ctx.printTable({ head: ["name", "value"], rows: entries.map(([k, v]) => [terminalSafe(k), displayValue(v)]), rightAligned: new Set([1]) });
+  ctx.printTable({
+    head: ["name", "value"],
+    rows: entries.map(([k, v]) => [terminalSafe(k), displayValue(v)]),
+    rightAligned: new Set([1]),
+  });
 }
 
 function artifactTable(ctx: CliContext, artifacts: readonly ArtifactFileJSON[]): void {

@@ -26,7 +26,9 @@ const EXPRESSION = /^\s*([^<>=!~]+?)\s*(>=|<=|!=|==|=|>|<|~)\s*(.*?)\s*$/s;
 export function parseFilter(text: string): Filter {
   const m = EXPRESSION.exec(text);
   if (!m || m[3] === undefined)
-    throw new UsageError(`Invalid filter ${JSON.stringify(text)}: expected <field><op><value>, for example auc>0.8, lr=0.01 or tag=candidate.`);
+    throw new UsageError(
+      `Invalid filter ${JSON.stringify(text)}: expected <field><op><value>, for example auc>0.8, lr=0.01 or tag=candidate.`,
+    );
   const field = parseField(m[1]!);
   const op = (m[2] === "==" ? "=" : m[2]) as Operator;
   const operand = m[3];
@@ -40,7 +42,9 @@ function comparator(field: Field, op: Operator, operand: string, text: string): 
     try {
       return (date ??= parseIsoTimestamp(operand, "date"));
     } catch {
-      throw new UsageError(`Invalid filter ${JSON.stringify(text)}: ${JSON.stringify(operand)} is not a date such as 2025-03-01 or 2025-03-01T10:00:00.`);
+      throw new UsageError(
+        `Invalid filter ${JSON.stringify(text)}: ${JSON.stringify(operand)} is not a date such as 2025-03-01 or 2025-03-01T10:00:00.`,
+      );
     }
   };
   const number = operand.trim() === "" ? Number.NaN : Number(operand);

@@ -25,7 +25,7 @@ export function renderUnifiedDiff(from: DiffSide, to: DiffSide, hunks: Structure
   for (const hunk of hunks) {
     out.push(colors.cyan(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`));
     const lines = hunk.lines.filter((l) => !l.startsWith("\\"));
-    for (let i = 0; i < lines.length; ) {
+    for (let i = 0; i < lines.length;) {
       if (lines[i]!.startsWith(" ")) {
         out.push(` ${terminalSafe(lines[i]!.slice(1))}`);
         i++;

@@ -54,7 +54,10 @@ function aligned(data: TableData, row: string[]): Array<{ content: string; hAlig
 
 function boxed(data: TableData, colors: Colors): string {
   const table = new Table({
-    head: aligned(data, data.head.map((h) => colors.bold(colors.cyan(h)))) as unknown as string[],
+    head: aligned(
+      data,
+      data.head.map((h) => colors.bold(colors.cyan(h))),
+    ) as unknown as string[],
     style: { head: [], border: [], compact: true },
   });
   for (const row of data.rows) table.push(aligned(data, row));

@@ -55,7 +55,9 @@ export async function appendRelease(repository: Repository, release: Release): P
     return { ...stored, releases, version };
   } catch (err) {
     if (isStorageError(err, "PRECONDITION_FAILED")) {
-      throw new InvalidStateError(`${stored.location} changed while this release was being written; run the command again.`, { cause: err });
+      throw new InvalidStateError(`${stored.location} changed while this release was being written; run the command again.`, {
+        cause: err,
+      });
     }
     throw err;
   }

@@ -35,7 +35,6 @@ function globalFlags(opts: Record<string, unknown>): GlobalFlags {
     debug: opts.debug === true,
     endpointUrl: text(opts.endpointUrl),
     region: text(opts.region),
-    storageOptions:
-      typeof storageOptions === "object" && storageOptions !== null ? (storageOptions as Record<string, unknown>) : undefined,
+    storageOptions: typeof storageOptions === "object" && storageOptions !== null ? (storageOptions as Record<string, unknown>) : undefined,
   };
 }

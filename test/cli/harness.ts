@@ -82,10 +82,11 @@ export interface Fixture {
 const at = (iso: string) => new Date(`${iso}Z`);
 
 /**
- * Writes under `root` a project with three experiments (one with a hostile name), tests and
+ * Writes under `root` a project with three experiments (the third with a hostile name, unless
+ * `hostile` is false), tests and
  * artifacts, and an empty folder for a repository. Times are fixed, so output is predictable.
  */
-export async function writeFixture(root: string, storage: StorageSettings = {}): Promise<Fixture> {
+export async function writeFixture(root: string, storage: StorageSettings = {}, { hostile = true } = {}): Promise<Fixture> {
   let clock = at("2025-03-01T09:00:00");
   const restore = setClock(() => new Date(clock.getTime()));
   try {
@@ -112,10 +113,12 @@ export async function writeFixture(root: string, storage: StorageSettings = {}):
       await e.logTest("young customers", "age < 30", (t) => t.logMetric("auc", 0.79));
     });
     clock = at("2025-03-03T08:15:00");
-    await project.log(HOSTILE_NAME, async (e) => {
-      e.logMetric("auc", 0.5);
-      e.tag(HOSTILE_TAG);
-    });
+    if (hostile) {
+      await project.log(HOSTILE_NAME, async (e) => {
+        e.logMetric("auc", 0.5);
+        e.tag(HOSTILE_TAG);
+      });
+    }
     await project.save();
     // A text artifact with two versions in the repository, for diffs.
     const repository = await Repository.open(`${root}/registry/repository.json`, { mode: "w+", storage });

@@ -160,7 +160,8 @@ export function runCliSuite(target: CliTarget): void {
       expect(detail.experiment.tests).toEqual([
         { name: "young customers", description: "age < 30", metrics: { auc: 0.79 }, parameters: {}, artifacts: [] },
       ]);
-      expect(detail.experiment.dependencies).toEqual([]);
+      expect(detail.experiment.dependencies).toEqual([`${parseLocation(fx.project).path}|baseline-20250301100000`]);
+      expect(shown).toContain(`dependencies ${parseLocation(fx.project).path}|baseline-20250301100000\n`);
 
       const row = (name: string, section = "metric") => compared.rows.find((r) => r.name === name && r.section === section);
       expect(compared.experiments.map((e) => e.slug)).toEqual(["baseline-20250301100000", "tuned-model-20250302113000"]);
@@ -318,12 +319,10 @@ export function runCliSuite(target: CliTarget): void {
 
     it("deploys a release as a minimal repository, copying inside the store, and refuses what it must", async () => {
       const destination = `${fx.root}/serving/churn`;
-      const deployed = await json<{ files: number; server_side: boolean; manifest: string; release: { tag: string } }>(
-        "deploy",
-        fx.repository,
-        "1.0.0",
-        destination,
-      );
+      const deployRun = await cli("deploy", fx.repository, "1.0.0", destination, "--json");
+      // Piped: no progress bar, nothing on stderr.
+      expect(deployRun).toMatchObject({ code: 0, stderr: "" });
+      const deployed = JSON.parse(deployRun.stdout) as { files: number; server_side: boolean; manifest: string; release: { tag: string } };
       expect(deployed).toMatchObject({
         files: 3,
         server_side: true,

@@ -92,7 +92,7 @@ export async function writeFixture(root: string, storage: StorageSettings = {}, 
   try {
     const project = await Project.open(`${root}/runs/project.json`, { mode: "w", author: "ana", storage });
     clock = at("2025-03-01T10:00:00");
-    await project.log("Baseline", async (e) => {
+    const baseline = await project.log("Baseline", async (e) => {
       e.logParameter("learning_rate", 0.1);
       e.logParameter("optimizer", "sgd");
       e.logMetric("auc", 0.81);
@@ -108,6 +108,7 @@ export async function writeFixture(root: string, storage: StorageSettings = {}, 
       e.logMetric("auc", 0.87);
       e.logMetric("loss", 0.35);
       e.tag("candidate", "tuned");
+      e.addDependency(baseline);
       e.logArtifact("features", { columns: ["age", "income", "tenure"], scale: 2 }, "json", { indent: 4 });
       e.logArtifact("notes", "trained on March data\n", "text");
       await e.logTest("young customers", "age < 30", (t) => t.logMetric("auc", 0.79));

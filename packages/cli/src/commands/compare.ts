@@ -47,8 +47,8 @@ export const compareCommand: CommandModule = {
       .argument("<project>", "project.json path or URL")
       .argument("<slugs...>", "two or more slugs or short slugs")
       .option("--only-changed", "show only rows whose values differ")
-      .option("--higher-is-better <metrics>", "metrics where the highest value is best (comma-separated, repeatable)", collectList, [])
-      .option("--lower-is-better <metrics>", "metrics where the lowest value is best (comma-separated, repeatable)", collectList, [])
+      .option("--higher-is-better <metrics>", "metrics where the highest value is best (comma-separated, repeatable)", collectList)
+      .option("--lower-is-better <metrics>", "metrics where the lowest value is best (comma-separated, repeatable)", collectList)
       .addHelpText(
         "after",
         examples(
@@ -58,13 +58,15 @@ export const compareCommand: CommandModule = {
       )
       .action(async (location, slugs, options, command) => {
         const ctx = runtime.contextFor(command);
+        const higherIsBetter = options.higherIsBetter ?? [];
+        const lowerIsBetter = options.lowerIsBetter ?? [];
         if (slugs.length < 2) throw new UsageError("compare needs at least two experiments.");
-        const both = options.higherIsBetter.filter((m) => options.lowerIsBetter.includes(m));
+        const both = higherIsBetter.filter((m) => lowerIsBetter.includes(m));
         if (both.length > 0) throw new UsageError(`${both.join(", ")} cannot be both higher-is-better and lower-is-better.`);
         const project = await ctx.openProject(location);
         const experiments = slugs.map((s) => project.get(s));
         const direction = (name: string): "higher" | "lower" | null =>
-          options.higherIsBetter.includes(name) ? "higher" : options.lowerIsBetter.includes(name) ? "lower" : null;
+          higherIsBetter.includes(name) ? "higher" : lowerIsBetter.includes(name) ? "lower" : null;
 
         const rows = collectRows(experiments).map((row): ComparedRowJSON => {
           const changed = row.values.some((v) => !sameValue(v, row.values[0]));

@@ -7,6 +7,7 @@ import { createProgress } from "../render/progress.js";
 import { terminalSafe } from "../render/sanitize.js";
 import { readReleases } from "../support/releases-file.js";
 import { examples, type CommandModule } from "./command-module.js";
+import { positiveInteger } from "./parsers.js";
 
 export const deployCommand: CommandModule = {
   register(program, runtime) {
@@ -22,7 +23,7 @@ export const deployCommand: CommandModule = {
       .argument("<tag>", "release tag (see `lazyscribe release list`)")
       .argument("<destination>", "destination folder path or URL")
       .option("--force", "replace a repository.json already at the destination")
-      .option("--concurrency <n>", "files copied at once", (v) => Math.max(1, Number.parseInt(v, 10) || 8), 8)
+      .option("--concurrency <n>", "files copied at once", positiveInteger, 8)
       .addHelpText(
         "after",
         examples(

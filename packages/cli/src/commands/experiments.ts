@@ -25,8 +25,8 @@ export const experimentsCommand: CommandModule = {
           "metric.<name>, param.<name>, or a bare metric or parameter name.",
       )
       .argument("<project>", "project.json path or URL (file://, s3://, gs://, az://)")
-      .option("-f, --filter <expr>", "keep experiments where <field><op><value> holds (=, !=, >, >=, <, <=, ~); repeatable", collect, [])
-      .option("-s, --sort <field>", "sort by a field, -field for descending; repeatable", collect, [])
+      .option("-f, --filter <expr>", "keep experiments where <field><op><value> holds (=, !=, >, >=, <, <=, ~); repeatable", collect)
+      .option("-s, --sort <field>", "sort by a field, -field for descending; repeatable", collect)
       .option("-c, --columns <fields>", "comma-separated columns instead of the default")
       .option("-n, --limit <n>", "show at most n experiments (after filtering and sorting)", positiveInteger)
       .addOption(new Option("--csv", "write CSV").conflicts(["md"]))
@@ -42,9 +42,9 @@ export const experimentsCommand: CommandModule = {
       .action(async (location, options, command) => {
         const ctx = runtime.contextFor(command);
         const project = await ctx.openProject(location);
-        const filters = options.filter.map(parseFilter);
+        const filters = (options.filter ?? []).map(parseFilter);
         let chosen: Experiment[] = project.experiments.filter((e) => filters.every((f) => f.test(e)));
-        if (options.sort.length > 0) chosen = sortExperiments(chosen, options.sort);
+        if (options.sort) chosen = sortExperiments(chosen, options.sort);
         if (options.limit !== undefined) chosen = chosen.slice(0, options.limit);
 
         if (ctx.flags.json) {

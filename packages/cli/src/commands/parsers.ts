@@ -2,14 +2,14 @@
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 
 /** Accumulates a repeatable option. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Accumulates a repeatable option whose values may also be comma-separated. */
-export function collectList(value: string, previous: string[]): string[] {
+export function collectList(value: string, previous: string[] | undefined): string[] {
   return [
-    ...previous,
+    ...(previous ?? []),
     ...value
       .split(",")
       .map((v) => v.trim())

@@ -94,11 +94,6 @@ export class CliContext {
     await mustExist(storage, protocol, path, "repository");
     return Repository.open(location, { mode, storage });
   }
-
-  /** Size in bytes of a stored file, or `null` when it is absent. */
-  async fileSize(storage: Storage, key: string): Promise<number | null> {
-    return (await storage.stat(key))?.size ?? null;
-  }
 }
 
 async function mustExist(storage: Storage, protocol: string, path: string, what: "project" | "repository"): Promise<void> {

@@ -87,7 +87,7 @@ function cell(v: FieldValue): string {
     case "date":
       return displayDate(v.value);
     case "tags":
-      return v.value.map(terminalSafe).join(", ");
+      return v.value.map((t) => terminalSafe(t)).join(", ");
     case "value":
       return displayValue(v.value);
   }

@@ -7,6 +7,9 @@ import { diffWordsWithSpace, structuredPatch, type StructuredPatchHunk } from "d
 import type { Colors } from "./colors.js";
 import { terminalSafe } from "./sanitize.js";
 
+/** File contents are untrusted: control characters are shown as escapes, tabs kept. */
+const safeLine = (text: string) => terminalSafe(text, { keepTabs: true });
+
 /** One side of a diff: label and text. */
 export interface DiffSide {
   label: string;
@@ -27,7 +30,7 @@ export function renderUnifiedDiff(from: DiffSide, to: DiffSide, hunks: Structure
     const lines = hunk.lines.filter((l) => !l.startsWith("\\"));
     for (let i = 0; i < lines.length;) {
       if (lines[i]!.startsWith(" ")) {
-        out.push(` ${terminalSafe(lines[i]!.slice(1))}`);
+        out.push(` ${safeLine(lines[i]!.slice(1))}`);
         i++;
         continue;
       }
@@ -44,7 +47,7 @@ export function renderUnifiedDiff(from: DiffSide, to: DiffSide, hunks: Structure
 /** A block of removed then added lines; words are compared when both sides are present. */
 function changedBlock(removed: string[], added: string[], colors: Colors): string[] {
   if (!colors.isColorSupported || removed.length === 0 || added.length === 0) {
-    return [...removed.map((l) => colors.red(`-${terminalSafe(l)}`)), ...added.map((l) => colors.green(`+${terminalSafe(l)}`))];
+    return [...removed.map((l) => colors.red(`-${safeLine(l)}`)), ...added.map((l) => colors.green(`+${safeLine(l)}`))];
   }
   const parts = diffWordsWithSpace(removed.join("\n"), added.join("\n"));
   const side = (keep: "removed" | "added", paint: (s: string) => string, strong: (s: string) => string, sign: string) => {
@@ -56,7 +59,7 @@ function changedBlock(removed: string[], added: string[], colors: Colors): strin
       // Split on newlines so each output line gets its own sign and colour.
       text += part.value
         .split("\n")
-        .map((piece) => (changed ? strong(terminalSafe(piece)) : paint(terminalSafe(piece))))
+        .map((piece) => (changed ? strong(safeLine(piece)) : paint(safeLine(piece))))
         .join("\n");
     }
     return text.split("\n").map((line) => paint(sign) + line);

@@ -11,7 +11,13 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u001b": "\\e" };
 
-/** `text` with every control or bidi-override character replaced by a visible escape (`\n`, `\e`, `\u009b`). */
-export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, (ch) => NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/**
+ * `text` with every control or bidi-override character replaced by a visible escape (`\n`, `\e`,
+ * `\u009b`). `keepTabs` leaves tabs alone, for file contents shown line by line (a tab cannot
+ * move the cursor anywhere harmful; in table cells it would break the alignment, so it is escaped).
+ */
+export function terminalSafe(text: string, { keepTabs = false }: { keepTabs?: boolean } = {}): string {
+  return text.replace(UNSAFE, (ch) =>
+    keepTabs && ch === "\t" ? ch : (NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
 }

@@ -4,6 +4,10 @@
  * only ever extended.
  */
 import { formatLocation, isoSeconds, safeJoin, type Artifact, type Experiment, type Storage, type Test } from "@lazyscribe/core";
+import pLimit from "p-limit";
+
+// Sizes come from one stat per file; a bounded number at a time keeps large experiments polite to the store.
+const statLimit = pLimit(16);
 
 /** One experiment in `experiments --json`. */
 export interface ExperimentSummaryJSON {
@@ -98,7 +102,7 @@ export function artifactFiles(storage: Storage, folder: string, artifacts: reado
         handler: a.handler,
         fname: a.fname,
         location: formatLocation(storage.protocol, key),
-        size: (await storage.stat(key))?.size ?? null,
+        size: (await statLimit(() => storage.stat(key)))?.size ?? null,
         version: a.version,
         created_at: isoSeconds(a.createdAt),
         expiry: a.expiry ? isoSeconds(a.expiry) : null,

@@ -315,6 +315,20 @@ export function runCliSuite(target: CliTarget): void {
         ],
       ]);
       expect(listText).toMatch(/^tag\s+created\s+artifacts\n1\.0\.0\s+\S+ \S+\s+config@1, features@0\n1\.1\.0/);
+      // A pyproject.toml works too; a tag that exists is left alone with a warning.
+      const pyproject = join(configDir, "pyproject.toml");
+      await writeFile(
+        pyproject,
+        `[project]\nname = "churn"\nversion = "1.2.0"\n\n[tool.lazyscribe]\nrepositories = ["${fx.repository}"]\n`,
+      );
+      const [fromToml, repeated] = await Promise.all([
+        json<{ releases: Array<{ created: boolean; release: { tag: string } }> }>("release", "from-config", pyproject),
+        cli("release", "from-config", config),
+      ]);
+      expect(fromToml.releases).toMatchObject([{ created: true, release: { tag: "1.2.0" } }]);
+      expect(repeated.code).toBe(0);
+      expect(repeated.stdout).toContain("Already released 1.1.0");
+      expect(repeated.stderr).toMatch(/^warning: Release "1\.1\.0" already exists for /);
     });
 
     it("deploys a release as a minimal repository, copying inside the store, and refuses what it must", async () => {

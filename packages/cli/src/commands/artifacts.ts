@@ -32,6 +32,7 @@ function versionsOf(repository: Repository, name: string): Artifact[] {
   return repository.artifacts.filter((a) => a.name === name).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
+/** `artifacts` and `versions`: what a repository holds. */
 export const artifactsCommand: CommandModule = {
   register(program, runtime) {
     program

@@ -35,6 +35,7 @@ interface Row {
   values: unknown[];
 }
 
+/** `compare`: experiments side by side. */
 export const compareCommand: CommandModule = {
   register(program, runtime) {
     program

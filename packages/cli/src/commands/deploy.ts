@@ -9,6 +9,7 @@ import { readReleases } from "../support/releases-file.js";
 import { examples, type CommandModule } from "./command-module.js";
 import { positiveInteger } from "./parsers.js";
 
+/** `deploy`: the minimal repository of a release at a destination. */
 export const deployCommand: CommandModule = {
   register(program, runtime) {
     program

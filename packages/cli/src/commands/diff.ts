@@ -25,6 +25,7 @@ export interface DiffHunkJSON {
   lines: string[];
 }
 
+/** `diff`: two versions of a text artifact. */
 export const diffCommand: CommandModule = {
   register(program, runtime) {
     program

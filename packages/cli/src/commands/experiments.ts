@@ -13,6 +13,7 @@ import { collect, positiveInteger } from "./parsers.js";
 
 const FIXED_COLUMNS = ["short_slug", "name", "author", "created", "tags"];
 
+/** `experiments` (alias `ls`): the experiments of a project. */
 export const experimentsCommand: CommandModule = {
   register(program, runtime) {
     program

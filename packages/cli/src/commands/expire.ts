@@ -5,6 +5,7 @@ import { terminalSafe } from "../render/sanitize.js";
 import { examples, type CommandModule } from "./command-module.js";
 import { versionSelector } from "./parsers.js";
 
+/** `expire`: when a version expires. */
 export const expireCommand: CommandModule = {
   register(program, runtime) {
     program

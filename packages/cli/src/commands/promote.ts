@@ -3,6 +3,7 @@ import { Repository } from "@lazyscribe/core";
 import { terminalSafe } from "../render/sanitize.js";
 import { examples, type CommandModule } from "./command-module.js";
 
+/** `promote`: an experiment artifact into a repository. */
 export const promoteCommand: CommandModule = {
   register(program, runtime) {
     program

@@ -11,6 +11,7 @@ import { examples, type CommandModule } from "./command-module.js";
 /** A release in `--json` output: the `releases.json` object. */
 export type ReleaseOutputJSON = ReleaseJSON;
 
+/** `release create`, `release list` and `release from-config`. */
 export const releaseCommand: CommandModule = {
   register(program, runtime) {
     const release = new Command("release")

@@ -6,6 +6,7 @@ import type { CliContext } from "../support/context.js";
 import { experimentDetail, type ArtifactFileJSON } from "../support/views.js";
 import { examples, type CommandModule } from "./command-module.js";
 
+/** `show`: one experiment in full. */
 export const showCommand: CommandModule = {
   register(program, runtime) {
     program

@@ -21,14 +21,19 @@ export interface GlobalFlags extends StorageFlags {
 
 /** The streams and environment of a run. */
 export interface CliIO {
+  /** Data and tables. */
   stdout: NodeJS.WriteStream;
+  /** Errors, warnings, notes and progress. */
   stderr: NodeJS.WriteStream;
+  /** Decides colours (`NO_COLOR`, `FORCE_COLOR`, `TERM`). */
   env: NodeJS.ProcessEnv;
 }
 
 /** The run-time services a command's action uses. */
 export class CliContext {
+  /** The global options of this run. */
   readonly flags: GlobalFlags;
+  /** The streams and environment of this run. */
   readonly io: CliIO;
   /** Colours for stdout. */
   readonly colors: Colors;

@@ -7,6 +7,7 @@ import { CliContext, type CliIO, type GlobalFlags } from "./context.js";
 
 /** Hands each command action its context. */
 export class Runtime {
+  /** The streams and environment of the run. */
   readonly io: CliIO;
   #context: CliContext | undefined;
 

@@ -115,4 +115,17 @@ describe("lazyscribe usage", () => {
     expect((JSON.parse(gsRun.stdout) as { experiments: unknown[] }).experiments).toHaveLength(3);
     expect((JSON.parse(s3Unset.stdout) as { artifacts: Array<{ name: string }> }).artifacts.map((a) => a.name)).toEqual(["config"]);
   });
+
+  it("names the location when a bucket or container does not exist", async () => {
+    const runs = await Promise.all(
+      ["s3://lazyscribe-no-such-bucket/p/project.json", "gs://lazyscribe-no-such-bucket/p/project.json", "az://lazyscribe-no-such-container/p/project.json"].map(
+        (location) => runCli(["ls", location], { env: { STORAGE_EMULATOR_HOST: gcsEndpoint() } }),
+      ),
+    );
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/lazyscribe-no-such-(bucket|container)\/p\/project\.json/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });

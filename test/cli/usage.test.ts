@@ -69,6 +69,9 @@ describe("lazyscribe usage", () => {
       expect(run.stdout).toBe("");
     }
     expect(unknownCommand.stderr).toContain("unknown command 'frobnicate'");
+    const jsonUsage = await runCli(["ls", fx.project, "--frobnicate", "--json"]);
+    expect(jsonUsage.code).toBe(2);
+    expect(JSON.parse(jsonUsage.stderr)).toEqual({ error: { type: "UsageError", message: "unknown option '--frobnicate'", exit_code: 2 } });
     expect(badFilter.stderr).toContain('Invalid filter "auc": expected <field><op><value>');
     expect(failure.code).toBe(1);
     expect(failure.stderr).toBe(`error: No experiment with slug or short slug "nope" in ${fx.project}.\n`);
@@ -118,9 +121,11 @@ describe("lazyscribe usage", () => {
 
   it("names the location when a bucket or container does not exist", async () => {
     const runs = await Promise.all(
-      ["s3://lazyscribe-no-such-bucket/p/project.json", "gs://lazyscribe-no-such-bucket/p/project.json", "az://lazyscribe-no-such-container/p/project.json"].map(
-        (location) => runCli(["ls", location], { env: { STORAGE_EMULATOR_HOST: gcsEndpoint() } }),
-      ),
+      [
+        "s3://lazyscribe-no-such-bucket/p/project.json",
+        "gs://lazyscribe-no-such-bucket/p/project.json",
+        "az://lazyscribe-no-such-container/p/project.json",
+      ].map((location) => runCli(["ls", location], { env: { STORAGE_EMULATOR_HOST: gcsEndpoint() } })),
     );
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(1);

@@ -9,7 +9,7 @@ import "@lazyscribe/yaml";
 import { createProgram, VERSION } from "./program.js";
 import { terminalSafe } from "./render/sanitize.js";
 import { colorsEnabled, makeColors } from "./render/colors.js";
-import { UsageError } from "./support/errors.js";
+import { errorJson, UsageError } from "./support/errors.js";
 import type { CliIO } from "./support/context.js";
 import { Runtime } from "./support/runtime.js";
 
@@ -25,10 +25,10 @@ export async function runCli(
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.success;
   }
-  const runtime = new Runtime(io);
-  const program = createProgram(runtime);
   const debug = argv.includes("--debug");
   const json = argv.includes("--json");
+  const runtime = new Runtime(io, { jsonErrors: json });
+  const program = createProgram(runtime);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return ExitCode.success;
@@ -50,7 +50,7 @@ function report(err: unknown, io: CliIO, flags: { debug: boolean; json: boolean;
   const message = err instanceof Error ? err.message : String(err);
   const type = err instanceof Error ? err.name : "Error";
   if (flags.json) {
-    io.stderr.write(`${JSON.stringify({ error: { type, message, exit_code: code } }).replace(/[\u007f-\uffff]/g, escapeChar)}\n`);
+    io.stderr.write(errorJson(type, message, code));
   } else {
     const colors = makeColors(colorsEnabled({ isTTY: io.stderr.isTTY === true, env: io.env, flag: flags.color }));
     const known = isLazyscribeError(err);
@@ -60,10 +60,6 @@ function report(err: unknown, io: CliIO, flags: { debug: boolean; json: boolean;
   }
   if (flags.debug && err instanceof Error && err.stack) io.stderr.write(`${terminalSafe(err.stack).replace(/\\n/g, "\n")}\n`);
   return code;
-}
-
-function escapeChar(ch: string): string {
-  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
 /** Runs the executable: `process.argv`, warnings as one-line notes, then exit with the code once output is flushed. */

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { builtinCommands, examples, type CommandModule } from "./commands/index.js";
+import { errorJson } from "./support/errors.js";
 import type { Runtime } from "./support/runtime.js";
 
 /** The version of this package. */
@@ -28,11 +29,6 @@ export function createProgram(runtime: Runtime, commands: readonly CommandModule
       ),
     )
     .option("--debug", "print stack traces with errors")
-    .showHelpAfterError("(add --help for usage)")
-    .configureOutput({
-      writeOut: (text) => runtime.io.stdout.write(text),
-      writeErr: (text) => runtime.io.stderr.write(text),
-    })
     .addHelpText(
       "after",
       examples(
@@ -41,16 +37,19 @@ export function createProgram(runtime: Runtime, commands: readonly CommandModule
         "lazyscribe deploy registry/repository.json 1.0.0 s3://serving/models",
       ),
     );
-  program.exitOverride();
   for (const command of commands) command.register(program, runtime);
-  // Subcommands inherit the output, error and exit behaviour of the root.
-  for (const command of allCommands(program)) {
+  const output = {
+    writeOut: (text: string) => runtime.io.stdout.write(text),
+    writeErr: (text: string) => runtime.io.stderr.write(text),
+    // Under --json a usage error is the same one-line JSON document as any other error.
+    outputError: (text: string, write: (text: string) => void) =>
+      write(runtime.jsonErrors ? errorJson("UsageError", text.replace(/^error: /, "").trim(), 2) : text),
+  };
+  // Every command gets the same output, error and exit behaviour (exit codes are decided in main).
+  for (const command of [program, ...allCommands(program)]) {
     command.exitOverride();
-    command.configureOutput({
-      writeOut: (text) => runtime.io.stdout.write(text),
-      writeErr: (text) => runtime.io.stderr.write(text),
-    });
-    command.showHelpAfterError("(add --help for usage)");
+    command.configureOutput(output);
+    command.showHelpAfterError(runtime.jsonErrors ? false : "(add --help for usage)");
   }
   return program;
 }

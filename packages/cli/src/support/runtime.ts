@@ -9,10 +9,13 @@ import { CliContext, type CliIO, type GlobalFlags } from "./context.js";
 export class Runtime {
   /** The streams and environment of the run. */
   readonly io: CliIO;
+  /** Usage errors are reported as one JSON line (the run has `--json`). */
+  readonly jsonErrors: boolean;
   #context: CliContext | undefined;
 
-  constructor(io: CliIO) {
+  constructor(io: CliIO, { jsonErrors = false }: { jsonErrors?: boolean } = {}) {
     this.io = io;
+    this.jsonErrors = jsonErrors;
   }
 
   /** The context of this run, built from `command`'s options and its parents' (the global flags). */

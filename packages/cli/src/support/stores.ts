@@ -51,6 +51,8 @@ export interface ResolvedLocation {
 export class Stores {
   readonly #flags: StorageFlags;
   readonly #stores = new Map<string, Promise<Storage>>();
+  /** Stores built from settings for this run; the library's shared default stores are not ours to close. */
+  readonly #owned = new Set<Promise<Storage>>();
 
   constructor(flags: StorageFlags) {
     this.#flags = flags;
@@ -60,11 +62,13 @@ export class Stores {
   forProtocol(protocol: string): Promise<Storage> {
     let store = this.#stores.get(protocol);
     if (!store) {
+      const settings = settingsFor(protocol, this.#flags);
       store = (async () => {
         await BACKENDS[protocol]?.();
-        return getStorage(protocol, settingsFor(protocol, this.#flags));
+        return getStorage(protocol, settings);
       })();
       this.#stores.set(protocol, store);
+      if (Object.keys(settings).length > 0) this.#owned.add(store);
     }
     return store;
   }
@@ -75,9 +79,9 @@ export class Stores {
     return { location, protocol, path, storage: await this.forProtocol(protocol) };
   }
 
-  /** Closes every store this run created (their sockets would otherwise keep the process alive). */
+  /** Closes the stores this run created (their sockets would otherwise keep the process alive). */
   async close(): Promise<void> {
-    const stores = await Promise.allSettled(this.#stores.values());
+    const stores = await Promise.allSettled(this.#owned);
     await Promise.allSettled(stores.map((s) => (s.status === "fulfilled" ? s.value.close?.() : undefined)));
   }
 }

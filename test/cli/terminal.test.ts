@@ -21,11 +21,11 @@ function tmux(...args: string[]): string {
 }
 
 /** Runs a shell script in a fresh 220x60 tmux session and returns the screen, plain and with escapes. */
-async function onTerminal(name: string, script: string): Promise<{ text: string; styled: string; title: string }> {
+async function onTerminal(name: string, script: string, width = 220): Promise<{ text: string; styled: string; title: string }> {
   const dir = await mkdtemp(join(tmpdir(), "lazyscribe-cli-tty-"));
   const file = join(dir, "run.sh");
   await writeFile(file, `${script}\nprintf 'DONE %s\\n' "$?"\nsleep 120\n`);
-  tmux("new-session", "-d", "-s", name, "-x", "220", "-y", "60", `sh ${file}`);
+  tmux("new-session", "-d", "-s", name, "-x", String(width), "-y", "60", `sh ${file}`);
   const deadline = Date.now() + 60_000;
   let text = "";
   while (Date.now() < deadline) {
@@ -84,6 +84,17 @@ describe("lazyscribe on a terminal", () => {
     // The progress bar ran on stderr, on the terminal, and was left complete.
     expect(screen.text).toMatch(/Deploying 1\.0\.0 \[#{40}\] 100% \| 2\/2 files/);
     expect(screen.text).toContain("Deployed release 1.0.0 (1 artifact, 2 files)");
+  });
+
+  it("fits a wide table to a narrow terminal without narrowing its first column", async () => {
+    const screen = await onTerminal("narrow", `${process.execPath} ${BIN} ls ${fx.project}`, 100);
+    expect(screen.text).toMatch(/DONE 0/);
+    const table = screen.text.split("\n").filter((line) => /^[┌│├└]/.test(line));
+    expect(table.length).toBeGreaterThan(8);
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(100);
+    expect(table[0]).toMatch(/┐$/);
+    expect(screen.text).toContain("│ evil-2j-31mred-0m-forged-row-1m │");
+    expect(screen.text).toMatch(/│ tuned-model\s+│ Tuned model\s+│ ana\s+│ 2025-03-02\s+│ candidate,\s+│ 0\.87 │ 0\.35 │/);
   });
 
   it("honours NO_COLOR on a terminal", async () => {

@@ -62,7 +62,8 @@ export class CliContext {
 
   /** Writes a table to stdout in `format` (default: {@link CliContext.tableFormat}). */
   printTable(data: TableData, format: TableFormat = this.tableFormat): void {
-    this.io.stdout.write(renderTable(data, format, format === "table" ? this.colors : makeColors(false)));
+    const colors = format === "table" ? this.colors : makeColors(false);
+    this.io.stdout.write(renderTable(data, format, colors, this.io.stdout.isTTY ? this.io.stdout.columns : undefined));
   }
 
   /** Writes a note for people to stderr (never mixed into data on stdout). */

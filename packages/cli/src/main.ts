@@ -65,8 +65,14 @@ function report(err: unknown, io: CliIO, flags: { debug: boolean; json: boolean;
 /** Runs the executable: `process.argv`, warnings as one-line notes, then exit with the code once output is flushed. */
 export async function main(): Promise<void> {
   // Library warnings (an existing release tag, an empty diff) become one plain line instead of Node's format.
+  // Runtime diagnostics meant for developers (MaxListenersExceededWarning from an SDK, Node's own DEPxxxx
+  // deprecations in dependencies) only with --debug.
+  const debug = process.argv.includes("--debug");
   process.removeAllListeners("warning");
-  process.on("warning", (warning) => process.stderr.write(`warning: ${terminalSafe(warning.message)}\n`));
+  process.on("warning", (warning) => {
+    const fromLibrary = warning.name === "LazyscribeWarning" || (warning.name === "DeprecationWarning" && !("code" in warning));
+    if (fromLibrary || debug) process.stderr.write(`warning: ${terminalSafe(warning.message)}\n`);
+  });
   const code = await runCli(process.argv.slice(2));
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   // Exit now: SDK connection pools could otherwise keep the process alive for seconds.

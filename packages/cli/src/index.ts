@@ -16,3 +16,5 @@ export type { ExperimentDetailJSON, ExperimentSummaryJSON, ArtifactFileJSON, Tes
 export type { ComparedRowJSON, RowSection } from "./commands/compare.js";
 export type { ArtifactSummaryJSON, VersionJSON } from "./commands/artifacts.js";
 export type { DiffHunkJSON, DiffSideJSON } from "./commands/diff.js";
+export { Stores, type ResolvedLocation, type StorageFlags } from "./support/stores.js";
+export type { TableData, TableFormat } from "./render/table.js";

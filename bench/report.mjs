@@ -15,6 +15,7 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { encodePythonJson, Project } from "lazyscribe";
 import { renderReport } from "@lazyscribe/report";
@@ -42,7 +43,9 @@ function manifest(count) {
       last_updated_by: `author-${i % 7}`,
       metrics: Object.fromEntries(Array.from({ length: 5 }, (_, m) => [`metric_${m}`, Math.round(Math.sin(i + m) * 1e6) / 1e6])),
       name: `run ${i}`,
-      parameters: Object.fromEntries(Array.from({ length: 10 }, (_, p) => [`param_${p}`, p % 3 === 0 ? `choice-${(i + p) % 4}` : (i * (p + 1)) % 97])),
+      parameters: Object.fromEntries(
+        Array.from({ length: 10 }, (_, p) => [`param_${p}`, p % 3 === 0 ? `choice-${(i + p) % 4}` : (i * (p + 1)) % 97]),
+      ),
       short_slug: `run-${i}`,
       slug: `run-${i}-${created.replace(/[-:T]/g, "")}`,
       tags: [`group-${i % 10}`, i % 2 ? "odd" : "even"],

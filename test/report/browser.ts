@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use its DOM types.
 /**
  * The real browser of the report suites: Debian's Chromium driven by
  * playwright-core. A missing Chromium fails the suite (never skips it) with

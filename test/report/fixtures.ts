@@ -74,7 +74,9 @@ export async function largeFixture(count: number): Promise<string> {
       last_updated_by: `author-${i % 7}`,
       metrics: Object.fromEntries(Array.from({ length: 5 }, (_, m) => [`metric_${m}`, Math.round(Math.sin(i + m) * 1e6) / 1e6])),
       name,
-      parameters: Object.fromEntries(Array.from({ length: 10 }, (_, p) => [`param_${p}`, p % 3 === 0 ? `choice-${(i + p) % 4}` : (i * (p + 1)) % 97])),
+      parameters: Object.fromEntries(
+        Array.from({ length: 10 }, (_, p) => [`param_${p}`, p % 3 === 0 ? `choice-${(i + p) % 4}` : (i * (p + 1)) % 97]),
+      ),
       short_slug: `run-${i}`,
       slug: `run-${i}-${created.replace(/[-:T]/g, "")}`,
       tags: [`group-${i % 10}`, i % 2 ? "odd" : "even"],

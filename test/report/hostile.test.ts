@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use its DOM types.
 /**
  * A hostile project: experiment names, tags, parameters, metrics, tests and artifact
  * names holding HTML, `</script>`, `javascript:` URLs, `<!--` and U+2028. In the report
@@ -25,7 +27,12 @@ beforeAll(async () => {
   const repository = await Repository.open(join(dir, "repository.json"), { mode: "r" });
   html = await renderReport(project, { repository, title: HOSTILE.script });
   await writeFile(join(dir, "report.html"), html);
-  viewer = await startViewer({ project: join(dir, "project.json"), repository: join(dir, "repository.json"), title: HOSTILE.name, pollIntervalMs: 200 });
+  viewer = await startViewer({
+    project: join(dir, "project.json"),
+    repository: join(dir, "repository.json"),
+    title: HOSTILE.name,
+    pollIntervalMs: 200,
+  });
 });
 afterAll(async () => {
   await viewer?.close();

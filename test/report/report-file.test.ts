@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use its DOM types.
 /**
  * The report file in a real browser (Chromium, from file://): the rows of a project
  * written by Python lazyscribe, sorting, filtering, the column chooser, "only what
@@ -148,9 +150,9 @@ describe("the report file", () => {
     await page.click('[data-testid="tab-repository"]');
     const charts = await drawnCharts(page);
     expect(charts).toEqual([{ chart: "timeline", drawn: true }]);
-    const versions = await page.locator('[data-testid="versions"] tbody tr').evaluateAll((rows) =>
-      rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
-    );
+    const versions = await page
+      .locator('[data-testid="versions"] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
     expect(versions.map((v) => `${v[0]} v${v[1]}`)).toEqual(["features v0", "thresholds v0", "features v1", "thresholds v1"]);
     expect(versions[1]![5]).toContain("(expired)");
     expect(versions[2]![7]).toBe("1.0.0, 1.1.0");

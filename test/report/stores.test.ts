@@ -25,7 +25,11 @@ interface Target {
 
 const targets: Target[] = [
   { name: "local disk", root: () => mkdtemp(join(tmpdir(), "lazyscribe-report-store-")), storage: () => undefined },
-  { name: "s3", root: async () => `s3://${await createS3Bucket(rawS3Client(), "report")}/runs`, storage: () => ({ emulatePreconditions: s3Emulation() }) },
+  {
+    name: "s3",
+    root: async () => `s3://${await createS3Bucket(rawS3Client(), "report")}/runs`,
+    storage: () => ({ emulatePreconditions: s3Emulation() }),
+  },
   { name: "gcs", root: async () => `gs://${await createGcsBucket(rawGcsClient(), "report")}/runs`, storage: () => gcsTestSettings() },
   { name: "azure", root: async () => `az://${await createTestContainer(rawServiceClient(), "report")}/runs`, storage: () => ({}) },
 ];
@@ -50,7 +54,10 @@ describe.each(targets)("the report and the viewer on $name", (target) => {
     const projectUrl = `${root}/project.json`;
     const repositoryUrl = `${root}/repository.json`;
     const project = await Project.open(projectUrl, { mode: "w", author: "store-test", storage });
-    for (const [name, lr, auc] of [["first", 0.1, 0.7], ["second", 0.05, 0.8]] as const) {
+    for (const [name, lr, auc] of [
+      ["first", 0.1, 0.7],
+      ["second", 0.05, 0.8],
+    ] as const) {
       await project.log(name, (exp) => {
         exp.logParameter("learning_rate", lr);
         exp.logMetric("auc", auc);

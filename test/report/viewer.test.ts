@@ -35,7 +35,11 @@ afterAll(async () => {
 });
 
 /** A raw HTTP request, so the Host header and method can be anything. */
-function raw(method: string, path: string, host: string | null): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  method: string,
+  path: string,
+  host: string | null,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { port } = new URL(viewer.url);
   return new Promise((resolve, reject) => {
     const headers = host === null ? {} : { host };

@@ -83,7 +83,11 @@ export function metricBarsOption(metric: string, experiments: readonly ReportExp
     title: { text: metric, left: 8, top: 4, textStyle: { fontSize: 13 } },
     grid: { left: 56, right: 16, top: 36, bottom: 56 },
     tooltip: TOOLTIP,
-    xAxis: { type: "category", data: labels, axisLabel: { rotate: labels.length > 4 ? 30 : 0, width: 110, overflow: "truncate", interval: 0 } },
+    xAxis: {
+      type: "category",
+      data: labels,
+      axisLabel: { rotate: labels.length > 4 ? 30 : 0, width: 110, overflow: "truncate", interval: 0 },
+    },
     // Bars start a tenth of the range below the smallest value, so the smallest one still shows.
     yAxis: { type: "value", min: paddedMin },
     dataZoom: labels.length > 40 ? [{ type: "inside" }, { type: "slider", height: 14, bottom: 4 }] : [],
@@ -117,8 +121,14 @@ export function scatterOption(
     .filter((p) => p !== null);
   return {
     grid: { left: 64, right: 24, top: 24, bottom: 48 },
-    tooltip: { ...TOOLTIP, formatter: (p: { name: string; value: unknown[] }) => `${p.name}\n${xName}: ${String(p.value[0])}\n${yName}: ${String(p.value[1])}` },
-    xAxis: x.kind === "value" ? { type: "value", name: xName, nameLocation: "middle", nameGap: 28, scale: true } : { type: "category", name: xName, nameLocation: "middle", nameGap: 28, data: x.categories },
+    tooltip: {
+      ...TOOLTIP,
+      formatter: (p: { name: string; value: unknown[] }) => `${p.name}\n${xName}: ${String(p.value[0])}\n${yName}: ${String(p.value[1])}`,
+    },
+    xAxis:
+      x.kind === "value"
+        ? { type: "value", name: xName, nameLocation: "middle", nameGap: 28, scale: true }
+        : { type: "category", name: xName, nameLocation: "middle", nameGap: 28, data: x.categories },
     yAxis: { type: "value", name: yName, scale: true },
     series: [{ type: "scatter", data: points, symbolSize: 9 }],
   };
@@ -153,7 +163,11 @@ export function parallelOption(
 }
 
 /** One metric of the tests: test names on x, one bar series per experiment. */
-export function testMetricOption(metric: string, tests: readonly string[], series: ReadonlyArray<{ label: string; values: Array<number | null> }>): Option {
+export function testMetricOption(
+  metric: string,
+  tests: readonly string[],
+  series: ReadonlyArray<{ label: string; values: Array<number | null> }>,
+): Option {
   return {
     title: { text: metric, left: 8, top: 4, textStyle: { fontSize: 13 } },
     legend: { type: "scroll", bottom: 0, textStyle: { width: 140, overflow: "truncate" } },
@@ -184,7 +198,12 @@ export function timelineOption(versions: readonly ReportArtifactVersion[], relea
         name: "version",
         symbolSize: 12,
         data: live.map(point),
-        label: { show: versions.length <= 60, position: "top", formatter: (p: { value: unknown[] }) => `v${String(p.value[2])}`, fontSize: 10 },
+        label: {
+          show: versions.length <= 60,
+          position: "top",
+          formatter: (p: { value: unknown[] }) => `v${String(p.value[2])}`,
+          fontSize: 10,
+        },
         markLine: {
           symbol: "none",
           lineStyle: { type: "dashed", color: "#7b5cc4" },
@@ -199,7 +218,9 @@ export function timelineOption(versions: readonly ReportArtifactVersion[], relea
         symbol: "triangle",
         symbolSize: 10,
         itemStyle: { color: "#c4455a" },
-        data: versions.filter((v) => v.expiry).map((v) => ({ name: `${v.name} v${v.version} expires ${v.expiry}`, value: [timeOf(v.expiry!), v.name, v.version] })),
+        data: versions
+          .filter((v) => v.expiry)
+          .map((v) => ({ name: `${v.name} v${v.version} expires ${v.expiry}`, value: [timeOf(v.expiry!), v.name, v.version] })),
       },
     ],
   };

@@ -13,7 +13,13 @@ export interface ScatterChoice {
 }
 
 /** Draws the comparison of `selected` into `root`. */
-export function renderCompare(root: HTMLElement, selected: readonly ReportExperiment[], charts: ChartSet, scatter: ScatterChoice, redraw: () => void): void {
+export function renderCompare(
+  root: HTMLElement,
+  selected: readonly ReportExperiment[],
+  charts: ChartSet,
+  scatter: ScatterChoice,
+  redraw: () => void,
+): void {
   if (selected.length === 0) {
     root.append(el("p", { className: "empty", data: { testid: "compare-empty" } }, "Select experiments in the table to compare them."));
     return;
@@ -36,7 +42,10 @@ export function renderCompare(root: HTMLElement, selected: readonly ReportExperi
   }
 
   // Parameter (or metric) against a metric.
-  const xChoices = [...paramNames.map((p) => ({ value: `p:${p}`, label: `parameter ${p}` })), ...metricNames.map((m) => ({ value: `m:${m}`, label: `metric ${m}` }))];
+  const xChoices = [
+    ...paramNames.map((p) => ({ value: `p:${p}`, label: `parameter ${p}` })),
+    ...metricNames.map((m) => ({ value: `m:${m}`, label: `metric ${m}` })),
+  ];
   if (xChoices.length && numericMetrics.length) {
     if (!xChoices.some((c) => c.value === scatter.x)) scatter.x = xChoices[0]!.value;
     if (!numericMetrics.includes(scatter.y)) scatter.y = numericMetrics[0]!;
@@ -47,8 +56,23 @@ export function renderCompare(root: HTMLElement, selected: readonly ReportExperi
       el(
         "div",
         { className: "toolbar" },
-        el("label", {}, "x ", select(xChoices, scatter.x, (v) => ((scatter.x = v), redraw()), { data: { testid: "scatter-x" } })),
-        el("label", {}, "y ", select(numericMetrics.map((m) => ({ value: m, label: `metric ${m}` })), scatter.y, (v) => ((scatter.y = v), redraw()), { data: { testid: "scatter-y" } })),
+        el(
+          "label",
+          {},
+          "x ",
+          select(xChoices, scatter.x, (v) => ((scatter.x = v), redraw()), { data: { testid: "scatter-x" } }),
+        ),
+        el(
+          "label",
+          {},
+          "y ",
+          select(
+            numericMetrics.map((m) => ({ value: m, label: `metric ${m}` })),
+            scatter.y,
+            (v) => ((scatter.y = v), redraw()),
+            { data: { testid: "scatter-y" } },
+          ),
+        ),
       ),
       box,
     );
@@ -77,7 +101,9 @@ export function renderCompare(root: HTMLElement, selected: readonly ReportExperi
     append(
       root,
       el("h2", {}, "Tests"),
-      withTests.length > shown.length ? el("p", { className: "muted" }, `The first ${MAX_TEST_SERIES} of ${withTests.length} experiments with tests are drawn.`) : null,
+      withTests.length > shown.length
+        ? el("p", { className: "muted" }, `The first ${MAX_TEST_SERIES} of ${withTests.length} experiments with tests are drawn.`)
+        : null,
       grid,
     );
     for (const m of testMetrics) {

@@ -55,7 +55,11 @@ function valuesTable(title: string, values: Record<string, ReportValue>): HTMLEl
     "div",
     {},
     el("h3", {}, title),
-    el("table", { className: "kv" }, el("tbody", {}, ...entries.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, formatValue(v)))))),
+    el(
+      "table",
+      { className: "kv" },
+      el("tbody", {}, ...entries.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, formatValue(v))))),
+    ),
   );
 }
 
@@ -72,7 +76,16 @@ function artifactsTable(title: string, artifacts: readonly ReportArtifact[]): HT
       el(
         "tbody",
         {},
-        ...artifacts.map((a) => el("tr", {}, el("td", {}, a.name), el("td", {}, a.handler), el("td", {}, a.fname), el("td", { className: "num" }, formatBytes(a.size)))),
+        ...artifacts.map((a) =>
+          el(
+            "tr",
+            {},
+            el("td", {}, a.name),
+            el("td", {}, a.handler),
+            el("td", {}, a.fname),
+            el("td", { className: "num" }, formatBytes(a.size)),
+          ),
+        ),
       ),
     ),
   );

@@ -26,7 +26,11 @@ export interface ElementProps {
 export type Child = Node | string | number | null | undefined | false;
 
 /** Creates an element with properties and children. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementProps = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: ElementProps = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.className) node.className = props.className;
   if (props.title !== undefined) node.title = props.title;

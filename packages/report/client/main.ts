@@ -7,7 +7,17 @@ import { ChartSet } from "./charts.js";
 import { renderCompare, type ScatterChoice } from "./compare-view.js";
 import { experimentDetails } from "./details.js";
 import { clear, el, select } from "./dom.js";
-import { columnsFor, constantColumns, DEFAULT_DATA_COLUMNS, DEFAULT_FIXED, filterIndexes, searchText, sortIndexes, tagsOf, type Column } from "./model.js";
+import {
+  columnsFor,
+  constantColumns,
+  DEFAULT_DATA_COLUMNS,
+  DEFAULT_FIXED,
+  filterIndexes,
+  searchText,
+  sortIndexes,
+  tagsOf,
+  type Column,
+} from "./model.js";
 import { renderRepository, type DiffChoice } from "./repository-view.js";
 import { VirtualTable } from "./table.js";
 
@@ -90,14 +100,34 @@ class App {
       el(
         "header",
         {},
-        el("div", { className: "title" }, el("h1", {}, this.#data.title), el("span", { className: "muted" }, `${this.#data.project.location} · read ${this.#data.generatedAt.replace("T", " ").slice(0, 19)} UTC`)),
+        el(
+          "div",
+          { className: "title" },
+          el("h1", {}, this.#data.title),
+          el(
+            "span",
+            { className: "muted" },
+            `${this.#data.project.location} · read ${this.#data.generatedAt.replace("T", " ").slice(0, 19)} UTC`,
+          ),
+        ),
         this.#status,
       ),
       el(
         "nav",
         { role: "tablist" },
         ...tabs.map(([id, label]) =>
-          el("button", { type: "button", role: "tab", className: id === this.#tab ? "tab active" : "tab", aria: { selected: String(id === this.#tab) }, data: { testid: `tab-${id}` }, on: { click: () => this.#show(id) } }, label),
+          el(
+            "button",
+            {
+              type: "button",
+              role: "tab",
+              className: id === this.#tab ? "tab active" : "tab",
+              aria: { selected: String(id === this.#tab) },
+              data: { testid: `tab-${id}` },
+              on: { click: () => this.#show(id) },
+            },
+            label,
+          ),
         ),
       ),
       this.#main,
@@ -115,8 +145,10 @@ class App {
     clear(this.#main);
     this.#main.className = `view-${this.#tab}`;
     if (this.#tab === "experiments") this.#renderExperiments();
-    else if (this.#tab === "compare") renderCompare(this.#main, this.#selectedExperiments(), this.#charts, this.#scatter, () => this.#render());
-    else if (this.#data.repository) renderRepository(this.#main, this.#data.repository, this.#charts, this.#diff, Date.now(), () => this.#render());
+    else if (this.#tab === "compare")
+      renderCompare(this.#main, this.#selectedExperiments(), this.#charts, this.#scatter, () => this.#render());
+    else if (this.#data.repository)
+      renderRepository(this.#main, this.#data.repository, this.#charts, this.#diff, Date.now(), () => this.#render());
   }
 
   #selectedExperiments(): ReportExperiment[] {
@@ -140,16 +172,33 @@ class App {
         "label",
         {},
         "Tag ",
-        select([{ value: "", label: "any" }, ...tags.map((t) => ({ value: t, label: t }))], this.#tag, (v) => ((this.#tag = v), this.#refreshTable()), { data: { testid: "tag-filter" } }),
+        select(
+          [{ value: "", label: "any" }, ...tags.map((t) => ({ value: t, label: t }))],
+          this.#tag,
+          (v) => ((this.#tag = v), this.#refreshTable()),
+          { data: { testid: "tag-filter" } },
+        ),
       ),
       el(
         "label",
-        { title: "Hide parameter and metric columns whose value is the same in every selected experiment (or every shown one when fewer than two are selected)" },
-        el("input", { type: "checkbox", checked: this.#onlyDiffers, data: { testid: "only-differs" }, on: { change: (e) => ((this.#onlyDiffers = (e.target as HTMLInputElement).checked), this.#refreshTable()) } }),
+        {
+          title:
+            "Hide parameter and metric columns whose value is the same in every selected experiment (or every shown one when fewer than two are selected)",
+        },
+        el("input", {
+          type: "checkbox",
+          checked: this.#onlyDiffers,
+          data: { testid: "only-differs" },
+          on: { change: (e) => ((this.#onlyDiffers = (e.target as HTMLInputElement).checked), this.#refreshTable()) },
+        }),
         " Only what differs",
       ),
       this.#columnChooser(),
-      el("button", { type: "button", data: { testid: "clear-selection" }, on: { click: () => (this.#selected.clear(), this.#refreshTable()) } }, "Clear selection"),
+      el(
+        "button",
+        { type: "button", data: { testid: "clear-selection" }, on: { click: () => (this.#selected.clear(), this.#refreshTable()) } },
+        "Clear selection",
+      ),
       this.#count,
     );
     this.#main.append(this.#toolbar, el("div", { className: "split" }, this.#table.element, this.#detailPane));
@@ -213,7 +262,9 @@ class App {
     const sortColumn = this.#columns.find((c) => c.id === this.#sort?.id);
     const rows = sortIndexes(filtered, this.#experiments, sortColumn, this.#sort?.descending ?? false);
     const selectedIndexes = this.#experiments.flatMap((e, i) => (this.#selected.has(e.slug) ? [i] : []));
-    const hidden = this.#onlyDiffers ? constantColumns(this.#columns, this.#experiments, selectedIndexes.length >= 2 ? selectedIndexes : filtered) : new Set<string>();
+    const hidden = this.#onlyDiffers
+      ? constantColumns(this.#columns, this.#experiments, selectedIndexes.length >= 2 ? selectedIndexes : filtered)
+      : new Set<string>();
     const columns = this.#columns.filter((c) => c.id === "name" || (this.#visible.has(c.id) && !hidden.has(c.id)));
     this.#count.textContent = `${rows.length} of ${this.#experiments.length} shown · ${this.#selected.size} selected`;
     this.#table.update({

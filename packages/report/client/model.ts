@@ -20,10 +20,24 @@ export interface Column {
 
 const FIXED: Column[] = [
   { id: "name", label: "Name", group: "experiment", value: (e) => e.name, comparable: false },
-  { id: "created", label: "Created", group: "experiment", value: (e) => e.createdAt, text: (e) => shortTime(e.createdAt), comparable: false },
+  {
+    id: "created",
+    label: "Created",
+    group: "experiment",
+    value: (e) => e.createdAt,
+    text: (e) => shortTime(e.createdAt),
+    comparable: false,
+  },
   { id: "author", label: "Author", group: "experiment", value: (e) => e.author, comparable: true },
   { id: "tags", label: "Tags", group: "experiment", value: (e) => e.tags.join(", "), comparable: true },
-  { id: "updated", label: "Last updated", group: "experiment", value: (e) => e.lastUpdated, text: (e) => shortTime(e.lastUpdated), comparable: false },
+  {
+    id: "updated",
+    label: "Last updated",
+    group: "experiment",
+    value: (e) => e.lastUpdated,
+    text: (e) => shortTime(e.lastUpdated),
+    comparable: false,
+  },
   { id: "updatedBy", label: "Updated by", group: "experiment", value: (e) => e.lastUpdatedBy, comparable: true },
   { id: "slug", label: "Slug", group: "experiment", value: (e) => e.slug, comparable: false },
   { id: "artifacts", label: "Artifacts", group: "experiment", value: (e) => e.artifacts.length, comparable: true },
@@ -46,8 +60,12 @@ export function columnsFor(experiments: readonly ReportExperiment[]): Column[] {
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [
     ...FIXED,
-    ...[...params].sort(byName).map<Column>((k) => ({ id: `p:${k}`, label: k, group: "parameter", value: (e) => e.parameters[k], comparable: true })),
-    ...[...metrics].sort(byName).map<Column>((k) => ({ id: `m:${k}`, label: k, group: "metric", value: (e) => e.metrics[k], comparable: true })),
+    ...[...params]
+      .sort(byName)
+      .map<Column>((k) => ({ id: `p:${k}`, label: k, group: "parameter", value: (e) => e.parameters[k], comparable: true })),
+    ...[...metrics]
+      .sort(byName)
+      .map<Column>((k) => ({ id: `m:${k}`, label: k, group: "metric", value: (e) => e.metrics[k], comparable: true })),
   ];
 }
 
@@ -65,7 +83,12 @@ export function searchText(e: ReportExperiment): string {
 }
 
 /** Indexes of the experiments matching a text query (all words, any order) and a tag (empty: any). */
-export function filterIndexes(experiments: readonly ReportExperiment[], haystacks: readonly string[], query: string, tag: string): number[] {
+export function filterIndexes(
+  experiments: readonly ReportExperiment[],
+  haystacks: readonly string[],
+  query: string,
+  tag: string,
+): number[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const out: number[] = [];
   experiments.forEach((e, i) => {
@@ -77,7 +100,12 @@ export function filterIndexes(experiments: readonly ReportExperiment[], haystack
 }
 
 /** Sorts indexes by a column, stable, missing values last in both directions. */
-export function sortIndexes(indexes: number[], experiments: readonly ReportExperiment[], column: Column | undefined, descending: boolean): number[] {
+export function sortIndexes(
+  indexes: number[],
+  experiments: readonly ReportExperiment[],
+  column: Column | undefined,
+  descending: boolean,
+): number[] {
   if (!column) return indexes;
   const keyed = indexes.map((i) => ({ i, v: column.value(experiments[i]!) }));
   keyed.sort((a, b) => {
@@ -91,11 +119,15 @@ export function sortIndexes(indexes: number[], experiments: readonly ReportExper
 }
 
 /** Ids of the comparable columns whose value is the same for every experiment in `scope`. */
-export function constantColumns(columns: readonly Column[], experiments: readonly ReportExperiment[], scope: readonly number[]): Set<string> {
+export function constantColumns(
+  columns: readonly Column[],
+  experiments: readonly ReportExperiment[],
+  scope: readonly number[],
+): Set<string> {
   const same = new Set<string>();
   for (const c of columns) {
     if (!c.comparable) continue;
-    const first = JSON.stringify(scope.length ? c.value(experiments[scope[0]!]!) ?? null : null);
+    const first = JSON.stringify(scope.length ? (c.value(experiments[scope[0]!]!) ?? null) : null);
     if (scope.every((i) => JSON.stringify(c.value(experiments[i]!) ?? null) === first)) same.add(c.id);
   }
   return same;

@@ -20,11 +20,26 @@ const OMISSIONS: Record<string, string> = {
 };
 
 /** Draws the repository view into `root`. */
-export function renderRepository(root: HTMLElement, repo: ReportRepository, charts: ChartSet, choice: DiffChoice, now: number, redraw: () => void): void {
+export function renderRepository(
+  root: HTMLElement,
+  repo: ReportRepository,
+  charts: ChartSet,
+  choice: DiffChoice,
+  now: number,
+  redraw: () => void,
+): void {
   const released = new Map<string, string[]>();
-  for (const r of repo.releases) for (const [name, version] of r.artifacts) released.set(`${name}\u0000${version}`, [...(released.get(`${name}\u0000${version}`) ?? []), r.tag]);
+  for (const r of repo.releases)
+    for (const [name, version] of r.artifacts)
+      released.set(`${name}\u0000${version}`, [...(released.get(`${name}\u0000${version}`) ?? []), r.tag]);
 
-  root.append(el("p", { className: "muted" }, `${repo.location} · ${repo.versions.length} versions of ${new Set(repo.versions.map((v) => v.name)).size} artifacts · ${repo.releases.length} releases`));
+  root.append(
+    el(
+      "p",
+      { className: "muted" },
+      `${repo.location} · ${repo.versions.length} versions of ${new Set(repo.versions.map((v) => v.name)).size} artifacts · ${repo.releases.length} releases`,
+    ),
+  );
 
   if (repo.versions.length) {
     const box = el("div", { className: "chart wide", data: { testid: "chart", chart: "timeline" } });
@@ -40,7 +55,11 @@ export function renderRepository(root: HTMLElement, repo: ReportRepository, char
       el(
         "table",
         { className: "grid", data: { testid: "versions" } },
-        el("thead", {}, el("tr", {}, ...["Artifact", "Version", "Handler", "File", "Created", "Expiry", "Size", "Releases"].map((h) => el("th", {}, h)))),
+        el(
+          "thead",
+          {},
+          el("tr", {}, ...["Artifact", "Version", "Handler", "File", "Created", "Expiry", "Size", "Releases"].map((h) => el("th", {}, h))),
+        ),
         el(
           "tbody",
           {},
@@ -71,9 +90,17 @@ export function renderRepository(root: HTMLElement, repo: ReportRepository, char
       el(
         "ul",
         { className: "releases", data: { testid: "releases" } },
-        ...[...repo.releases].reverse().map((r) =>
-          el("li", {}, el("strong", {}, r.tag), el("span", { className: "muted" }, ` ${r.createdAt.replace("T", " ")} · `), r.artifacts.map(([n, v]) => `${n} v${v}`).join(", ")),
-        ),
+        ...[...repo.releases]
+          .reverse()
+          .map((r) =>
+            el(
+              "li",
+              {},
+              el("strong", {}, r.tag),
+              el("span", { className: "muted" }, ` ${r.createdAt.replace("T", " ")} · `),
+              r.artifacts.map(([n, v]) => `${n} v${v}`).join(", "),
+            ),
+          ),
       ),
     );
 
@@ -93,25 +120,54 @@ function renderDiff(root: HTMLElement, all: readonly ReportArtifactVersion[], ch
     el(
       "div",
       { className: "toolbar" },
-      el("label", {}, "Artifact ", select(names.map((n) => ({ value: n, label: n })), choice.name, (v) => ((choice.name = v), (choice.from = choice.to = null), redraw()), { data: { testid: "diff-artifact" } })),
-      el("label", {}, "from ", select(options, String(choice.from), (v) => ((choice.from = Number(v)), redraw()), { data: { testid: "diff-from" } })),
-      el("label", {}, "to ", select(options, String(choice.to), (v) => ((choice.to = Number(v)), redraw()), { data: { testid: "diff-to" } })),
+      el(
+        "label",
+        {},
+        "Artifact ",
+        select(
+          names.map((n) => ({ value: n, label: n })),
+          choice.name,
+          (v) => ((choice.name = v), (choice.from = choice.to = null), redraw()),
+          { data: { testid: "diff-artifact" } },
+        ),
+      ),
+      el(
+        "label",
+        {},
+        "from ",
+        select(options, String(choice.from), (v) => ((choice.from = Number(v)), redraw()), { data: { testid: "diff-from" } }),
+      ),
+      el(
+        "label",
+        {},
+        "to ",
+        select(options, String(choice.to), (v) => ((choice.to = Number(v)), redraw()), { data: { testid: "diff-to" } }),
+      ),
     ),
   );
   const from = versions.find((v) => v.version === choice.from)!;
   const to = versions.find((v) => v.version === choice.to)!;
   const missing = [from, to].find((v) => v.text === null);
   if (missing) {
-    root.append(el("p", { className: "empty" }, `Version ${missing.version} is not in this report: ${OMISSIONS[missing.textOmitted ?? "unreadable"]}.`));
+    root.append(
+      el(
+        "p",
+        { className: "empty" },
+        `Version ${missing.version} is not in this report: ${OMISSIONS[missing.textOmitted ?? "unreadable"]}.`,
+      ),
+    );
     return;
   }
-  const patch = structuredPatch(`${from.name} v${from.version}`, `${to.name} v${to.version}`, from.text!, to.text!, undefined, undefined, { context: 3 });
+  const patch = structuredPatch(`${from.name} v${from.version}`, `${to.name} v${to.version}`, from.text!, to.text!, undefined, undefined, {
+    context: 3,
+  });
   const pre = el("pre", { className: "diff", data: { testid: "diff" } });
   pre.append(el("span", { className: "hunk" }, `--- ${patch.oldFileName}\n+++ ${patch.newFileName}\n`));
   if (!patch.hunks.length) pre.append(el("span", { className: "muted" }, "The two versions are identical.\n"));
   for (const h of patch.hunks) {
     pre.append(el("span", { className: "hunk" }, `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n`));
-    for (const line of h.lines) pre.append(el("span", { className: line[0] === "+" ? "add" : line[0] === "-" ? "del" : "ctx" }, `${line}\n`));
+    for (const line of h.lines)
+      pre.append(el("span", { className: line[0] === "+" ? "add" : line[0] === "-" ? "del" : "ctx" }, `${line}\n`));
   }
   root.append(pre);
 }

@@ -80,7 +80,18 @@ export class VirtualTable {
         el(
           "th",
           { className: `col-${c.group}`, aria: { sort: sorted ? (v.sort!.descending ? "descending" : "ascending") : "none" } },
-          el("button", { className: "sort", type: "button", title: `Sort by ${c.label}`, data: { testid: "sort", column: c.id }, on: { click: () => v.onSort(c.id) } }, c.label, arrow),
+          el(
+            "button",
+            {
+              className: "sort",
+              type: "button",
+              title: `Sort by ${c.label}`,
+              data: { testid: "sort", column: c.id },
+              on: { click: () => v.onSort(c.id) },
+            },
+            c.label,
+            arrow,
+          ),
         ),
       );
     }
@@ -105,7 +116,10 @@ export class VirtualTable {
 
   #row(v: TableView, e: ReportExperiment): HTMLTableRowElement {
     const selected = v.selected.has(e.slug);
-    const tr = el("tr", { className: `${selected ? "selected" : ""}${v.detail === e.slug ? " open" : ""}`, data: { testid: "row", slug: e.slug } });
+    const tr = el("tr", {
+      className: `${selected ? "selected" : ""}${v.detail === e.slug ? " open" : ""}`,
+      data: { testid: "row", slug: e.slug },
+    });
     tr.append(
       el(
         "td",
@@ -122,7 +136,13 @@ export class VirtualTable {
     for (const c of v.columns) {
       const text = c.text ? c.text(e) : formatValue(c.value(e));
       if (c.id === "name") {
-        tr.append(el("td", { className: "name", title: e.slug }, el("button", { type: "button", className: "link", data: { testid: "open" }, on: { click: () => v.onOpen(e.slug) } }, text)));
+        tr.append(
+          el(
+            "td",
+            { className: "name", title: e.slug },
+            el("button", { type: "button", className: "link", data: { testid: "open" }, on: { click: () => v.onOpen(e.slug) } }, text),
+          ),
+        );
       } else {
         tr.append(el("td", { className: `col-${c.group}`, title: text, data: { column: c.id } }, text));
       }

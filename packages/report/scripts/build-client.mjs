@@ -39,7 +39,8 @@ writeFileSync(`${out}meta.json`, JSON.stringify(result.metafile));
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const echarts = Object.entries(result.metafile.outputs)[0][1].inputs;
 let echartsBytes = 0;
-for (const [path, info] of Object.entries(echarts)) if (path.includes("node_modules/echarts") || path.includes("node_modules/zrender")) echartsBytes += info.bytesInOutput;
+for (const [path, info] of Object.entries(echarts))
+  if (path.includes("node_modules/echarts") || path.includes("node_modules/zrender")) echartsBytes += info.bytesInOutput;
 console.log(
   `report client: ${kb(Buffer.byteLength(script))} script (${kb(gzipSync(script).length)} gzip; ECharts+zrender ${kb(echartsBytes)}), ${kb(Buffer.byteLength(style))} style`,
 );

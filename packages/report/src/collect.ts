@@ -17,7 +17,14 @@ import {
   type Storage,
 } from "@lazyscribe/core";
 import pLimit from "p-limit";
-import type { ReportArtifact, ReportArtifactVersion, ReportData, ReportExperiment, ReportRelease, ReportRepository } from "./report-data.js";
+import type {
+  ReportArtifact,
+  ReportArtifactVersion,
+  ReportData,
+  ReportExperiment,
+  ReportRelease,
+  ReportRepository,
+} from "./report-data.js";
 import { toReportRecord } from "./values.js";
 
 /** Options of {@link collectReportData}. */
@@ -106,17 +113,28 @@ async function repositoryData(repository: Repository, limit: Limit, options: Col
   );
   const versions: ReportArtifactVersion[] = repository.artifacts.map((a) => {
     const meta = a.toJSON();
-    return { name: a.name, version: a.version, handler: a.handler, fname: a.fname, createdAt: meta.created_at, expiry: meta.expiry, size: null, text: null };
+    return {
+      name: a.name,
+      version: a.version,
+      handler: a.handler,
+      fname: a.fname,
+      createdAt: meta.created_at,
+      expiry: meta.expiry,
+      size: null,
+      text: null,
+    };
   });
   const stats = await Promise.all(
-    repository.artifacts.map((a) => limit(async () => {
-      try {
-        return await storedSize(storage, safeJoin(joinKey(repository.dir, a.name), a.fname, `file name of artifact "${a.name}"`));
-      } catch (err) {
-        if (isStorageError(err)) throw err;
-        return null;
-      }
-    })),
+    repository.artifacts.map((a) =>
+      limit(async () => {
+        try {
+          return await storedSize(storage, safeJoin(joinKey(repository.dir, a.name), a.fname, `file name of artifact "${a.name}"`));
+        } catch (err) {
+          if (isStorageError(err)) throw err;
+          return null;
+        }
+      }),
+    ),
   );
   stats.forEach((size, i) => (versions[i]!.size = size));
   const reads: Array<Promise<void>> = [];

@@ -110,7 +110,9 @@ export async function startViewer(options: ViewerOptions): Promise<Viewer> {
     stats.loads++;
     const project = await Project.open(options.project, { mode: "r", storage: projectAt.storage });
     const repository =
-      options.repository && repositoryAt ? await Repository.open(options.repository, { mode: "r", storage: repositoryAt.storage }) : undefined;
+      options.repository && repositoryAt
+        ? await Repository.open(options.repository, { mode: "r", storage: repositoryAt.storage })
+        : undefined;
     const data = await collectReportData(project, {
       repository,
       title: options.title,

@@ -18,8 +18,10 @@ export interface ReportCommandOptions {
   output?: string;
   /** Page title. */
   title?: string;
-  /** Store settings or a ready store for the locations. */
+  /** Store settings or a ready store for the project. */
   storage?: Storage | StorageSettings;
+  /** Store settings or a ready store for the repository. @default `storage` */
+  repositoryStorage?: Storage | StorageSettings;
 }
 
 /**
@@ -28,7 +30,9 @@ export interface ReportCommandOptions {
  */
 export async function runReportCommand(options: ReportCommandOptions): Promise<{ path: string; bytes: number }> {
   const project = await Project.open(options.project, { mode: "r", storage: options.storage });
-  const repository = options.repository ? await Repository.open(options.repository, { mode: "r", storage: options.storage }) : undefined;
+  const repository = options.repository
+    ? await Repository.open(options.repository, { mode: "r", storage: options.repositoryStorage ?? options.storage })
+    : undefined;
   const html = await renderReport(project, { repository, title: options.title });
   const path = resolve(options.output ?? "report.html");
   await writeFile(path, html, "utf8");
@@ -49,8 +53,10 @@ export interface UiCommandOptions {
   title?: string;
   /** Milliseconds between checks for changes. @default 1000 */
   pollIntervalMs?: number;
-  /** Store settings or a ready store for the locations. */
+  /** Store settings or a ready store for the project. */
   storage?: Storage | StorageSettings;
+  /** Store settings or a ready store for the repository. @default `storage` */
+  repositoryStorage?: Storage | StorageSettings;
   /** Called once the viewer listens (the CLI prints the URL). */
   onListening?: (viewer: Viewer) => void;
   /** Stops the viewer when aborted. @default stops on SIGINT or SIGTERM (Ctrl-C) */
@@ -70,6 +76,7 @@ export async function runUiCommand(options: UiCommandOptions): Promise<void> {
     title: options.title,
     pollIntervalMs: options.pollIntervalMs,
     storage: options.storage,
+    repositoryStorage: options.repositoryStorage,
   });
   options.onListening?.(viewer);
   await new Promise<void>((done) => {

@@ -34,8 +34,10 @@ export interface ViewerOptions extends Pick<CollectOptions, "title" | "artifactS
   allowedHosts?: readonly string[];
   /** Milliseconds between checks of the manifests' version tokens. @default 1000 */
   pollIntervalMs?: number;
-  /** A ready store, or settings for the URLs' backend, passed to `Project.open` and `Repository.open`. */
+  /** A ready store, or settings for the project's backend, passed to `Project.open`. */
   storage?: Storage | StorageSettings;
+  /** A ready store, or settings, for the repository's backend. @default `storage` */
+  repositoryStorage?: Storage | StorageSettings;
 }
 
 /** Counters of what the viewer asked the store for. */
@@ -94,7 +96,9 @@ export async function startViewer(options: ViewerOptions): Promise<Viewer> {
   let lastError: Error | null = null;
 
   const projectAt = await resolveLocation(options.project, options.storage);
-  const repositoryAt = options.repository ? await resolveLocation(options.repository, options.storage) : undefined;
+  const repositoryAt = options.repository
+    ? await resolveLocation(options.repository, options.repositoryStorage ?? options.storage)
+    : undefined;
   const watched = [{ storage: projectAt.storage, key: projectAt.path }];
   if (repositoryAt) {
     watched.push({ storage: repositoryAt.storage, key: repositoryAt.path });

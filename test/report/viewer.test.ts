@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser and use its DOM types.
 /**
  * The live viewer in a real browser: the page it serves, a change saved to the
  * project appearing without a reload, version-token polling that re-reads nothing
@@ -88,6 +90,8 @@ describe("the live viewer", () => {
     await expect.poll(() => rowNames(page), { timeout: 10_000 }).toEqual(["baseline", "deeper", "tuned", "live run"]);
     expect(viewer.stats.loads).toBe(loadsBefore + 1);
     expect(await page.inputValue('[data-testid="filter"]')).toBe("tree");
+    // The filter box keeps the focus through the update, so typing goes on.
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe("filter");
     await screenshot(page, "live");
     expect(record.errors).toEqual([]);
     await page.context().close();
@@ -96,9 +100,9 @@ describe("the live viewer", () => {
   it("polls the version tokens and re-reads nothing while nothing changes", async () => {
     await viewer.refresh();
     const before = { ...viewer.stats };
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Wait for the poll timer (every 200 ms) to check five more times.
+    await expect.poll(() => viewer.stats.polls, { timeout: 10_000 }).toBeGreaterThanOrEqual(before.polls + 5);
     await viewer.refresh();
-    expect(viewer.stats.polls).toBeGreaterThan(before.polls + 2);
     expect(viewer.stats.loads).toBe(before.loads);
   });
 

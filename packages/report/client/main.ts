@@ -80,7 +80,16 @@ class App {
     if (this.#detail === null || !slugs.has(this.#detail)) this.#detail = this.#experiments.at(-1)?.slug ?? null;
     if (!data.repository && this.#tab === "repository") this.#tab = "experiments";
     document.title = `${data.title} · lazyscribe`;
+    // A live update redraws the page: give the focus (and the caret) back to the control that had it.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const testid = focused?.dataset.testid;
+    const caret = focused instanceof HTMLInputElement && focused.type === "search" ? focused.selectionStart : null;
     this.#layout();
+    const again = testid ? this.#root.querySelector<HTMLElement>(`[data-testid="${testid}"]`) : null;
+    if (again && testid !== "row-select" && testid !== "open") {
+      again.focus();
+      if (again instanceof HTMLInputElement && caret !== null) again.setSelectionRange(caret, caret);
+    }
   }
 
   /** Shows the live viewer's state. */

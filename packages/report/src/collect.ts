@@ -5,6 +5,7 @@
  */
 import {
   findHandler,
+  isoSeconds,
   isStorageError,
   joinKey,
   loadReleases,
@@ -65,15 +66,14 @@ export async function collectReportData(project: Project, options: CollectOption
 }
 
 async function experimentData(e: Experiment, sizeOf: (key: string) => Promise<number | null>): Promise<ReportExperiment> {
-  const json = e.toJSON(() => "");
   return {
     name: e.name,
     slug: e.slug,
     shortSlug: e.shortSlug,
     author: e.author,
     lastUpdatedBy: e.lastUpdatedBy,
-    createdAt: json.created_at,
-    lastUpdated: json.last_updated,
+    createdAt: isoSeconds(e.createdAt),
+    lastUpdated: isoSeconds(e.lastUpdated),
     tags: [...e.tags],
     metrics: toReportRecord(e.metrics),
     parameters: toReportRecord(e.parameters),

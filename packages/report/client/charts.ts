@@ -77,21 +77,30 @@ function paddedMin({ min, max }: { min: number; max: number }): number {
 
 const numeric = (v: ReportValue | undefined): number | null => (typeof v === "number" ? v : null);
 
-/** One metric across experiments, as bars. */
+/** Above this many experiments a metric is drawn as dots (bars and their labels would crowd). */
+const MAX_BARS = 50;
+
+/** One metric across experiments: bars, or dots for many experiments. */
 export function metricBarsOption(metric: string, experiments: readonly ReportExperiment[], labels: readonly string[]): Option {
+  const many = labels.length > MAX_BARS;
+  const values = experiments.map((e) => numeric(e.metrics[metric]));
   return {
     title: { text: metric, left: 8, top: 4, textStyle: { fontSize: 13 } },
-    grid: { left: 56, right: 16, top: 36, bottom: 56 },
+    grid: { left: 56, right: 16, top: 36, bottom: many ? 64 : 56 },
     tooltip: TOOLTIP,
     xAxis: {
       type: "category",
       data: labels,
-      axisLabel: { rotate: labels.length > 4 ? 30 : 0, width: 110, overflow: "truncate", interval: 0 },
+      axisLabel: { rotate: labels.length > 4 ? 30 : 0, width: 110, overflow: "truncate", interval: many ? "auto" : 0, hideOverlap: true },
     },
     // Bars start a tenth of the range below the smallest value, so the smallest one still shows.
     yAxis: { type: "value", min: paddedMin },
     dataZoom: labels.length > 40 ? [{ type: "inside" }, { type: "slider", height: 14, bottom: 4 }] : [],
-    series: [{ type: "bar", name: metric, data: experiments.map((e) => numeric(e.metrics[metric])), barMaxWidth: 36 }],
+    series: [
+      many
+        ? { type: "scatter", name: metric, data: values, symbolSize: 3, large: true }
+        : { type: "bar", name: metric, data: values, barMaxWidth: 36 },
+    ],
   };
 }
 

@@ -105,6 +105,8 @@ class App {
       ["compare", `Compare (${this.#selected.size})`],
     ];
     if (this.#data.repository) tabs.push(["repository", "Repository"]);
+    // The title defaults to the location: do not say it twice.
+    const where = this.#data.project.location === this.#data.title ? "" : `${this.#data.project.location} · `;
     this.#root.append(
       el(
         "header",
@@ -113,11 +115,7 @@ class App {
           "div",
           { className: "title" },
           el("h1", {}, this.#data.title),
-          el(
-            "span",
-            { className: "muted" },
-            `${this.#data.project.location} · read ${this.#data.generatedAt.replace("T", " ").slice(0, 19)} UTC`,
-          ),
+          el("span", { className: "muted" }, `${where}read ${this.#data.generatedAt.replace("T", " ").slice(0, 19)} UTC`),
         ),
         this.#status,
       ),

@@ -16,7 +16,7 @@ export const LOCALSTACK_SUITES = ["test/s3/", "test/conformance/s3.test.ts", "te
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { env, stop } = await startLocalstack({ timeoutMs: 120_000 });
 console.log(`LocalStack S3 at ${env.LAZYSCRIBE_TEST_S3_ENDPOINT}`);
-let code = 1;
+let code;
 try {
   code = await new Promise((resolve, reject) => {
     const child = spawn(join(ROOT, "node_modules", ".bin", "vitest"), ["run", ...LOCALSTACK_SUITES, ...process.argv.slice(2)], {

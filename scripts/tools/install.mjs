@@ -5,6 +5,7 @@
  *                                     Python lazyscribe + fsspec backends for interop tests)
  *   - .tools/bin/fake-gcs-server      built from source with `go install` (Go module proxy)
  *   - node_modules/azurite            root devDependency; only checked here, npm installs it
+ *   - chromium, tmux                  Debian packages, with apt-get when missing (as root)
  *   - .tools/localstack-venv          only with --localstack: LocalStack (S3) without Docker
  *
  * Idempotent: each component writes a stamp keyed on its pinned version, so a warm run only
@@ -115,7 +116,32 @@ function checkAzurite() {
   return `${have} (npm)`;
 }
 
+/**
+ * Debian packages the suites drive: Chromium (the report's browser tests, through playwright-core) and tmux (the
+ * command line's pseudo-terminal test). Installed with apt-get when missing and we are root; otherwise a clear hint.
+ */
+function installSystemPackages() {
+  const wanted = [
+    ["chromium", "chromium"],
+    ["tmux", "tmux"],
+  ].filter(([command]) => probe("sh", ["-c", `command -v ${command}`]) === null);
+  if (wanted.length === 0) return "chromium, tmux present";
+  const names = wanted.map(([, pkg]) => pkg);
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot || probe("sh", ["-c", "command -v apt-get"]) === null) {
+    throw new MissingTool(
+      `${names.join(" and ")} not found. Install them (Debian: sudo apt-get install ${names.join(" ")}), then re-run \`npm run tools\`.`,
+    );
+  }
+  console.log(`[tools] installing ${names.join(", ")} with apt-get`);
+  const hint = `apt-get could not install ${names.join(" ")}; check access to the Debian package mirror.`;
+  run("apt-get", ["update", "-qq"], hint);
+  run("apt-get", ["install", "-y", "-qq", ...names], hint, { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+  return `installed ${names.join(", ")}`;
+}
+
 const steps = [
+  ["system packages", installSystemPackages],
   ["python venv (moto, lazyscribe)", () => installVenv("venv", join(TOOLS, "venv"), REQUIREMENTS, "bin/moto_server")],
   [`fake-gcs-server ${FAKE_GCS_SERVER_VERSION}`, installFakeGcs],
   ["azurite", checkAzurite],

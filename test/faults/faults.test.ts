@@ -372,8 +372,8 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
       const faultsBefore = proxy.faults();
       let saveError: unknown;
       let openError: unknown;
-      let saveMs = 0;
-      let openMs = 0;
+      let saveMs: number;
+      let openMs: number;
       try {
         let t = Date.now();
         saveError = await project.save().then(

@@ -2,6 +2,7 @@
  * GCS-specific checks, verified through the raw SDK or on the wire (a recording
  * proxy in front of fake-gcs-server), never only through the backend itself.
  */
+import { globalAgent } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { inspect } from "node:util";
@@ -549,6 +550,98 @@ describe("gcs backend: retries and bounded time", () => {
       expect(isStorageError(refused, "UNAVAILABLE")).toBe(true);
       expect(refused.message).toContain("ECONNREFUSED");
     });
+  });
+});
+
+/**
+ * Records the unhandled rejections and uncaught exceptions of this process. On Node >= 23 `pipeline()`
+ * throws when handed a destroyed stream, and teeny-request (under the SDK's downloads) calls it inside
+ * a promise callback: a stream destroyed before its response became an unhandled rejection, which
+ * ends a user's process by default. `stop()` waits for late ones first.
+ */
+function watchProcessErrors(): { stop(settleMs?: number): Promise<string[]> } {
+  const seen: unknown[] = [];
+  const record = (err: unknown) => seen.push(err);
+  process.on("unhandledRejection", record);
+  process.on("uncaughtException", record);
+  return {
+    async stop(settleMs = 200) {
+      await new Promise((r) => setTimeout(r, settleMs));
+      process.off("unhandledRejection", record);
+      process.off("uncaughtException", record);
+      return seen.map((e) => (e instanceof Error ? `${e.name}: ${e.message} (${String((e as { code?: unknown }).code)})` : String(e)));
+    },
+  };
+}
+
+describe("gcs backend: downloads leave no unhandled errors behind", () => {
+  const isMedia = (method: string, url: URL) => method === "GET" && url.searchParams.get("alt") === "media";
+  const media = () => proxy.records.filter((r) => r.method === "GET" && r.query.get("alt") === "media");
+  const mediaStatuses = () => media().map((r) => r.status);
+  const invocationIds = () => new Set(media().map((r) => /gccl-invocation-id\/([\w-]+)/.exec(String(r.headers["x-goog-api-client"]))?.[1]));
+  const drain = async (stream: Readable) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it("a read answered 503, then 429, before the data is retried and succeeds (read and readStream)", async () => {
+    const storage = viaProxy({ retryOptions: FAST_RETRY });
+    const k = key("retried-read.bin");
+    const payload = Buffer.alloc(300 * KiB, 5);
+    await raw.bucket(bucket).file(nameOf(k)).save(payload, { resumable: false });
+    const watch = watchProcessErrors();
+    for (const readOnce of [() => storage.read(k), async () => drain(await storage.readStream(k))]) {
+      let failures = 0;
+      proxy.records.length = 0;
+      proxy.fault = (method, url) => (isMedia(method, url) && failures++ < 2 ? { status: failures === 1 ? 503 : 429 } : undefined);
+      expect(Buffer.from(await readOnce()).equals(payload)).toBe(true);
+      expect(mediaStatuses()).toEqual([503, 429, 200]);
+      // Retried as one operation, as the SDK's own retries are (same gccl-invocation-id).
+      expect(invocationIds().size).toBe(1);
+      expect(invocationIds().has(undefined)).toBe(false);
+    }
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it("a read answered 503 every time gives up after maxRetries with UNAVAILABLE; maxRetries 0 means one attempt", async () => {
+    const k = key("down.bin");
+    await raw.bucket(bucket).file(nameOf(k)).save("x", { resumable: false });
+    const watch = watchProcessErrors();
+    proxy.fault = (method, url) => (isMedia(method, url) ? { status: 503, reason: "backendError" } : undefined);
+    const down = await failure(viaProxy({ retryOptions: { ...FAST_RETRY, maxRetries: 2 } }).read(k));
+    expect(isStorageError(down, "UNAVAILABLE"), String(down)).toBe(true);
+    expect(mediaStatuses()).toEqual([503, 503, 503]);
+    proxy.records.length = 0;
+    const once = await failure(viaProxy({ retryOptions: { ...FAST_RETRY, maxRetries: 0 } }).readStream(k));
+    expect(isStorageError(once, "UNAVAILABLE"), String(once)).toBe(true);
+    expect(mediaStatuses()).toEqual([503]);
+    expect(await watch.stop()).toEqual([]);
+  });
+
+  it("an answer that comes after the read timed out or was aborted is discarded quietly", async () => {
+    // The SDK's own per-request timeout is longer than the backend's watchdog, so the answer does come.
+    const storage = viaProxy({ timeoutMs: 400, timeout: 20_000 });
+    const k = key("late.bin");
+    await raw
+      .bucket(bucket)
+      .file(nameOf(k))
+      .save(Buffer.alloc(64 * KiB, 1), { resumable: false });
+    const watch = watchProcessErrors();
+    proxy.fault = (method, url) => (isMedia(method, url) ? { delayMs: 1200 } : undefined);
+    const timedOut = await failure(storage.read(k));
+    expect(isStorageError(timedOut, "UNAVAILABLE"), String(timedOut)).toBe(true);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("not waiting")), 100);
+    const aborted = await storage.readStream(k, { signal: controller.signal }).catch((e: unknown) => e);
+    expect((aborted as Error).message).toBe("not waiting");
+    // Both answers arrive later, into streams nobody reads any more. The second one arriving also shows
+    // that discarding the first did not reset the other requests in flight (the SDK destroys the agent
+    // of a download that ends in an error: its shared keep-alive agent, unless the backend avoids it).
+    await expect.poll(mediaStatuses, { timeout: 5000 }).toEqual([200, 200]);
+    expect(await watch.stop(300)).toEqual([]);
+    // And the discarded downloads hold no connection.
+    await expect.poll(() => Object.values(globalAgent.sockets).flat().length).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@
  * A recording, fault-injecting HTTP proxy in front of the GCS emulator: the
  * backend tests point the SDK at it to see what goes over the wire (methods,
  * query parameters such as ifGenerationMatch, bytes each way) and to answer
- * with errors the emulator never gives (401, 403, 429, 503).
+ * with errors the emulator never gives (401, 403, 429, 503), or to answer late.
  */
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,9 +21,12 @@ export interface ProxyRecord {
   status: number;
 }
 
-/** A synthetic answer instead of forwarding. */
+/** A synthetic answer instead of forwarding, or (with `delayMs` alone) a late forward. */
 export interface Fault {
-  status: number;
+  /** Answer with this status instead of forwarding. */
+  status?: number;
+  /** Forward (or answer with `status`) only after this many milliseconds. */
+  delayMs?: number;
   /** GCS-style error reason, e.g. `rateLimitExceeded`. */
   reason?: string;
   message?: string;
@@ -62,43 +65,52 @@ export async function startGcsProxy(target: string): Promise<GcsProxy> {
       proxy.receivedBytes += chunk.length;
     });
     const fault = proxy.fault?.(record.method, url, req.headers);
-    if (fault) {
+    const answer = () => (fault?.status !== undefined ? answerWithFault(fault.status) : forward());
+    const answerWithFault = (status: number) => {
       req.resume();
       req.on("end", () => {
         const body = JSON.stringify({
           error: {
-            code: fault.status,
-            message: fault.message ?? `injected ${fault.status}`,
-            errors: [{ reason: fault.reason ?? "injected", message: fault.message ?? `injected ${fault.status}` }],
+            code: status,
+            message: fault?.message ?? `injected ${status}`,
+            errors: [{ reason: fault?.reason ?? "injected", message: fault?.message ?? `injected ${status}` }],
           },
         });
-        record.status = fault.status;
+        record.status = status;
         record.responseBytes = Buffer.byteLength(body);
-        res.writeHead(fault.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
         res.end(body);
       });
-      return;
+    };
+    const forward = () => {
+      const upstream = request(
+        {
+          host: targetUrl.hostname,
+          port: targetUrl.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: targetUrl.host },
+        },
+        (reply) => {
+          record.status = reply.statusCode ?? 0;
+          const headers = { ...reply.headers };
+          // Resumable upload sessions live at the Location the emulator returns; keep them on the proxy.
+          if (typeof headers.location === "string") headers.location = headers.location.replace(targetUrl.origin, proxy.url);
+          res.writeHead(reply.statusCode ?? 502, headers);
+          reply.on("data", (chunk: Buffer) => (record.responseBytes += chunk.length));
+          reply.pipe(res);
+        },
+      );
+      upstream.on("error", () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (fault?.delayMs) {
+      req.pause();
+      const timer = setTimeout(answer, fault.delayMs);
+      res.on("close", () => clearTimeout(timer));
+    } else {
+      answer();
     }
-    const upstream = request(
-      {
-        host: targetUrl.hostname,
-        port: targetUrl.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: targetUrl.host },
-      },
-      (answer) => {
-        record.status = answer.statusCode ?? 0;
-        const headers = { ...answer.headers };
-        // Resumable upload sessions live at the Location the emulator returns; keep them on the proxy.
-        if (typeof headers.location === "string") headers.location = headers.location.replace(targetUrl.origin, proxy.url);
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.on("data", (chunk: Buffer) => (record.responseBytes += chunk.length));
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

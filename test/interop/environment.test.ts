@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { py, requirePython } from "./harness.js";
 
 describe("the Python interop environment", () => {
-  it("has the venv with the pinned lazyscribe, plugins and fsspec backends", () => {
+  it("has the venv with the pinned lazyscribe, plugins (yaml, arrow, onnx with onnxruntime) and fsspec backends", () => {
     requirePython();
     const versions = py<Record<string, string | null>>("naming", {
       op: "versions",
@@ -19,6 +19,11 @@ describe("the Python interop environment", () => {
         "lazyscribe-yaml",
         "lazyscribe-arrow",
         "PyYAML",
+        "lazyscribe-onnx",
+        "onnx",
+        "onnxruntime",
+        "pyarrow",
+        "numpy",
       ],
     });
     expect(versions).toMatchObject({
@@ -28,6 +33,11 @@ describe("the Python interop environment", () => {
       Unidecode: null, // python-slugify would prefer it and transliterate differently
       "lazyscribe-yaml": "0.2.1",
       "lazyscribe-arrow": "0.4.1",
+      "lazyscribe-onnx": "0.1.3",
+      onnx: "1.23.1",
+      onnxruntime: "1.32.0",
+      pyarrow: "25.0.1",
+      numpy: "2.4.6",
     });
     for (const pkg of ["fsspec", "s3fs", "gcsfs", "adlfs", "PyYAML"]) expect(versions[pkg], pkg).toEqual(expect.any(String));
   });

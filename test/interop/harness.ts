@@ -45,7 +45,7 @@ export function requirePython(): void {
 }
 
 /** The scripts in ./python. */
-export type PyScript = "project_ops" | "repository_ops" | "naming" | "plugin_formats";
+export type PyScript = "project_ops" | "repository_ops" | "naming" | "plugin_formats" | "onnx_parquet";
 
 /** One op's outcome in a Python script: a value, or the exception Python raised. */
 export type PyResult = { ok: unknown } | { error: PyError };

@@ -9,11 +9,20 @@
  * - `copy` is a server-side rewrite; `readStream` is the SDK's download stream.
  * - Every network step runs under a watchdog (`timeoutMs`) that also bounds the
  *   SDK's retries, so an unreachable endpoint fails with `UNAVAILABLE` in time.
+ * - Downloads are retried here, not by the SDK (see {@link GcsStorage#open}).
  */
+import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Storage as GoogleCloudStorage, type File, type FileMetadata, type PreconditionOptions } from "@google-cloud/storage";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  Storage as GoogleCloudStorage,
+  type ApiError,
+  type File,
+  type FileMetadata,
+  type PreconditionOptions,
+} from "@google-cloud/storage";
 import {
   StorageError,
   isStorageError,
@@ -420,9 +429,56 @@ export class GcsStorage implements Storage {
   /**
    * Opens a download and resolves once GCS has answered, so a missing object
    * rejects before any data. The returned stream counts bytes for `onProgress`.
+   *
+   * Failures before the answer (429, 5xx, resets) are retried here as the
+   * client's `retryOptions` say, and the SDK's own stream-mode retry is off:
+   * when retry-request drops a retryable answer it destroys teeny-request's
+   * stream, whose 'response' handler then pipes into it, which throws inside a
+   * promise callback on Node >= 23: an unhandled rejection that ends the process
+   * (teeny-request 11.1.1, googleapis/google-cloud-node#8670).
    */
   async #open(ref: ObjectRef, ctx: ErrorContext, step: Step, onProgress?: (p: TransferProgress) => void): Promise<Readable> {
-    const source = this.#file(ref).createReadStream();
+    const policy = this.#getClient().retryOptions;
+    const started = Date.now();
+    // The attempts are one operation to GCS, as the SDK's own retries are: one invocation id for all.
+    const invocationId = randomUUID();
+    for (let retry = 1; ; retry++) {
+      try {
+        return await this.#openOnce(ref, ctx, step, invocationId, onProgress);
+      } catch (err) {
+        if (step.signal.aborted) throw err; // #run has answered already
+        const retryable = this.#autoRetry && retry <= (policy.maxRetries ?? 3) && isRetryableOpen(err, policy, ctx);
+        const delay = retryable ? retryDelay(policy, retry, started) : 0;
+        if (delay <= 0) throw await this.#explain(err, ctx, [ref.bucket]);
+        await sleep(delay, undefined, { signal: step.signal });
+      }
+    }
+  }
+
+  /** One download request, as {@link GcsStorage#open} describes; rejects with the SDK's error. */
+  async #openOnce(
+    ref: ObjectRef,
+    ctx: ErrorContext,
+    step: Step,
+    invocationId: string,
+    onProgress?: (p: TransferProgress) => void,
+  ): Promise<Readable> {
+    const file = this.#file(ref);
+    // One request, no SDK retries (util.makeRequest honours a request's `maxRetries`). Not on the SDK's
+    // shared keep-alive agent (`forever`): when a download stream ends in an error (a cut body, or
+    // destroyed by its reader) the SDK destroys the agent of that request, resetting every other request
+    // in flight on it; Node's global agent keeps connections alive too. The SDK takes the invocation id
+    // (x-goog-api-client) from the idempotency token header when one is set.
+    file.interceptors.push({
+      request: (reqOpts) =>
+        ({
+          ...reqOpts,
+          maxRetries: 0,
+          forever: false,
+          headers: withHeader(reqOpts.headers, "x-goog-gcs-idempotency-token", invocationId),
+        }) as ReturnType<Interceptor["request"]>,
+    });
+    const source = file.createReadStream();
     let bytes = 0;
     let total: number | undefined;
     const out = new Transform({
@@ -433,29 +489,42 @@ export class GcsStorage implements Storage {
       },
     });
     let opened = false;
+    // Given up before the answer (timeout, abort): the request cannot be cancelled, only discarded.
+    let abandoned = false;
+    let giveUp: (reason: unknown) => void = () => {};
     const answered = new Promise<void>((resolve, reject) => {
+      giveUp = reject;
       source.on("response", (res: { statusCode?: number; headers?: Record<string, string | string[] | undefined> }) => {
+        if (abandoned) {
+          // The SDK pipes the body into `source` right after this event; destroyed now, that pipe would
+          // throw (Node >= 23) outside any handler. Discard the body once it is piped.
+          setImmediate(() => source.destroy());
+          return;
+        }
         if ((res.statusCode ?? 500) >= 400) return; // the SDK follows with an 'error'
         const length = res.headers?.["content-length"];
         if (typeof length === "string" && !res.headers?.["content-encoding"]) total = Number(length);
         opened = true;
         resolve();
       });
+      // Stays attached for the stream's life: a late error of an abandoned download must not go unhandled.
       source.on("error", (err: unknown) => {
         if (!opened) reject(err);
         else out.destroy(toStorageError(err, ctx));
       });
     });
+    answered.catch(() => {});
     // A timeout or abort of the operation (read() consumes the body inside it) ends the download.
     const onAbort = () => {
-      source.destroy();
       // Before the answer nobody listens on `out` yet; the operation itself rejects with the reason.
       out.destroy(opened ? (step.signal.reason as Error) : undefined);
+      giveUp(step.signal.reason);
     };
     step.signal.addEventListener("abort", onAbort, { once: true });
     out.on("close", () => {
       step.signal.removeEventListener("abort", onAbort);
-      if (!source.destroyed) source.destroy();
+      if (!opened) abandoned = true;
+      else if (!source.destroyed) source.destroy();
     });
     // Piping starts the request: the SDK sends it on the first read.
     source.pipe(out);
@@ -463,7 +532,7 @@ export class GcsStorage implements Storage {
       await answered;
     } catch (err) {
       out.destroy();
-      throw await this.#explain(err, ctx, [ref.bucket]);
+      throw err;
     }
     return out;
   }
@@ -627,6 +696,39 @@ interface ProgressReporter {
   total: number | undefined;
   report(bytes: number): void;
   finish(bytes: number): void;
+}
+
+/** A copy of request headers (a plain object or a `Headers`) with `name` set. */
+function withHeader(headers: unknown, name: string, value: string): Record<string, string> {
+  const copy: Record<string, string> = {};
+  if (headers instanceof Headers) headers.forEach((v, k) => (copy[k] = v));
+  else if (headers && typeof headers === "object") Object.assign(copy, headers);
+  copy[name] = value;
+  return copy;
+}
+
+type RetryPolicy = GoogleCloudStorage["retryOptions"];
+
+/**
+ * Whether a download that failed before GCS answered may be tried again: an HTTP
+ * error as the SDK's `retryableErrorFn` decides (408, 429, 5xx by default), any
+ * failure to get an answer (reset, refused, timed out) as retry-request would.
+ */
+function isRetryableOpen(err: unknown, policy: RetryPolicy, ctx: ErrorContext): boolean {
+  if (httpStatusOf(err) !== undefined && policy.retryableErrorFn) return policy.retryableErrorFn(err as ApiError);
+  const mapped = toStorageError(err, ctx);
+  return isStorageError(mapped) && mapped.retryable;
+}
+
+/**
+ * The SDK's backoff before retry number `retry` (retry-request's): `retryDelayMultiplier^retry`
+ * seconds plus up to 1 s of jitter, at most `maxRetryDelay` seconds, and none left (0) once
+ * `totalTimeout` seconds have passed since `started`.
+ */
+function retryDelay(policy: RetryPolicy, retry: number, started: number): number {
+  const backoff = (policy.retryDelayMultiplier ?? 2) ** retry * 1000 + Math.floor(Math.random() * 1000);
+  const left = (policy.totalTimeout ?? 600) * 1000 - (Date.now() - started);
+  return Math.min(backoff, (policy.maxRetryDelay ?? 64) * 1000, left);
 }
 
 /** Reports increasing byte counts only, and always ends on the exact total. */

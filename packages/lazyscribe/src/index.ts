@@ -4,7 +4,9 @@
  *
  * Importing this package registers every storage backend, so plain paths,
  * `file://`, `memory://`, `s3://`, `gs://` and `az://` URLs all work, and the
- * `yaml` and `csv` artifact handlers shared with Python's lazyscribe-yaml and lazyscribe-arrow.
+ * `yaml`, `csv`, `parquet` and `onnx` artifact handlers shared with Python's lazyscribe-yaml,
+ * lazyscribe-arrow and lazyscribe-onnx (loading an `onnx` model as a session needs the
+ * optional peer dependency `onnxruntime-node`).
  *
  * @packageDocumentation
  */
@@ -12,6 +14,8 @@ import "@lazyscribe/azure";
 import "@lazyscribe/csv";
 import "@lazyscribe/gcs";
 import "@lazyscribe/local";
+import "@lazyscribe/onnx";
+import "@lazyscribe/parquet";
 import "@lazyscribe/s3";
 import "@lazyscribe/yaml";
 
@@ -22,3 +26,26 @@ export { createLocalStorage, LocalStorage, type LocalStorageOptions } from "@laz
 export { createS3Storage, S3Storage, type S3PreconditionEmulation, type S3StorageOptions } from "@lazyscribe/s3";
 export { csvHandler, readArrowCsv, tableRecords, writeArrowCsv, type CsvColumnType, type CsvTable } from "@lazyscribe/csv";
 export { dumpPyYaml, loadPyYaml, yamlHandler, type PyYamlDumpOptions } from "@lazyscribe/yaml";
+export {
+  createOnnxSession,
+  loadOnnxRuntime,
+  modelProtoProblem,
+  ONNX_RUNTIME_PACKAGE,
+  onnxHandler,
+  onnxModelBytes,
+  OnnxRuntimeUnavailableError,
+  type InferenceSession,
+  type OnnxReadOptions,
+  type OnnxRuntime,
+} from "@lazyscribe/onnx";
+export {
+  parquetHandler,
+  readParquetTable,
+  tableFromRows,
+  toArrowTable,
+  writeParquetTable,
+  type ParquetCompression,
+  type ParquetReadOptions,
+  type ParquetValue,
+  type ParquetWriteOptions,
+} from "@lazyscribe/parquet";

@@ -594,7 +594,7 @@ export function decodePythonJson(text: string): unknown {
 
   const stack: DecodeFrame[] = [];
   let value: unknown;
-  let isFloatMark = false;
+  let isFloatMark: boolean;
 
   const push = (frame: DecodeFrame, open: number): void => {
     if (stack.length >= MAX_JSON_DEPTH) err(`Maximum nesting depth of ${MAX_JSON_DEPTH} exceeded`, open);

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { beforeAll, beforeEach } from "vitest";
 
 /** The Chromium binary; LAZYSCRIBE_CHROMIUM overrides it. */
 export const CHROMIUM = process.env.LAZYSCRIBE_CHROMIUM || "/usr/bin/chromium";
@@ -16,12 +17,30 @@ export const CHROMIUM = process.env.LAZYSCRIBE_CHROMIUM || "/usr/bin/chromium";
 /** Where screenshots go (git-ignored). */
 export const SCREENSHOTS = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
 
+/**
+ * Runs a suite's setup once; if it throws (no Chromium, no Python), every test of the suite
+ * fails with that error. (A failing `beforeAll` alone would report the tests as skipped.)
+ */
+export function setupOrFail(setup: () => Promise<void>): void {
+  let failure: unknown = null;
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (err) {
+      failure = err;
+    }
+  });
+  beforeEach(() => {
+    if (failure !== null) throw failure;
+  });
+}
+
 /** Launches Chromium headless, or throws saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `The report suites need Chromium at ${CHROMIUM}. On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y chromium ` +
-        "(or set LAZYSCRIBE_CHROMIUM to a Chromium or Chrome binary).",
+      `The report suites need Chromium at ${CHROMIUM}. Run \`npm run tools\` as root (it installs it with apt-get), or on Debian or ` +
+        "Ubuntu: sudo apt-get update && sudo apt-get install -y chromium; or set LAZYSCRIBE_CHROMIUM to a Chromium or Chrome binary.",
     );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], headless: true });

@@ -8,11 +8,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { Project, Repository } from "lazyscribe";
 import { renderReport, startViewer, type Viewer } from "@lazyscribe/report";
-import { drawnCharts, launchChromium, recordedPage, rowNames, screenshot, type PageRecord } from "./browser.js";
+import { drawnCharts, launchChromium, recordedPage, rowNames, screenshot, setupOrFail, type PageRecord } from "./browser.js";
 import { HOSTILE, hostileFixture } from "./fixtures.js";
 
 let browser: Browser;
@@ -20,7 +20,7 @@ let dir: string;
 let html: string;
 let viewer: Viewer;
 
-beforeAll(async () => {
+setupOrFail(async () => {
   browser = await launchChromium();
   dir = await hostileFixture();
   const project = await Project.open(join(dir, "project.json"), { mode: "r" });

@@ -10,18 +10,18 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { Project, Repository } from "lazyscribe";
 import { renderReport } from "@lazyscribe/report";
-import { columnTexts, drawnCharts, launchChromium, recordedPage, rowNames, screenshot, type PageRecord } from "./browser.js";
+import { columnTexts, drawnCharts, launchChromium, recordedPage, rowNames, screenshot, setupOrFail, type PageRecord } from "./browser.js";
 import { largeFixture, pythonFixture } from "./fixtures.js";
 
 let browser: Browser;
 let dir: string;
 let fileUrl: string;
 
-beforeAll(async () => {
+setupOrFail(async () => {
   browser = await launchChromium();
   dir = await pythonFixture();
   const project = await Project.open(join(dir, "project.json"), { mode: "r" });

@@ -10,18 +10,18 @@ import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { Project } from "lazyscribe";
 import { startViewer, type Viewer } from "@lazyscribe/report";
-import { drawnCharts, launchChromium, recordedPage, rowNames, screenshot } from "./browser.js";
+import { drawnCharts, launchChromium, recordedPage, rowNames, screenshot, setupOrFail } from "./browser.js";
 import { pythonFixture } from "./fixtures.js";
 
 let browser: Browser;
 let dir: string;
 let viewer: Viewer;
 
-beforeAll(async () => {
+setupOrFail(async () => {
   browser = await launchChromium();
   dir = await pythonFixture();
   viewer = await startViewer({

@@ -15,7 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { Project, Repository } from "lazyscribe";
 import { renderReport } from "@lazyscribe/report";
 import { columnTexts, drawnCharts, launchChromium, recordedPage, rowNames, screenshot, setupOrFail, type PageRecord } from "./browser.js";
-import { largeFixture, pythonFixture } from "./fixtures.js";
+import { freshFolder, largeFixture, pythonFixture } from "./fixtures.js";
 
 let browser: Browser;
 let dir: string;
@@ -180,6 +180,24 @@ describe("the report file", () => {
     expect(overflow).toBe(0);
     await screenshot(page, "narrow");
     expectQuiet(record);
+    await page.context().close();
+  });
+});
+
+describe("a report of an empty project", () => {
+  it("opens with an empty table, says so, and has nothing to compare", async () => {
+    const empty = await freshFolder("empty");
+    const project = await Project.open(join(empty, "project.json"), { mode: "r" });
+    const file = join(empty, "report.html");
+    await writeFile(file, await renderReport(project));
+    const { page, record } = await recordedPage(browser);
+    await page.goto(pathToFileURL(file).href);
+    await expect.poll(() => page.textContent('[data-testid="experiments-table"]')).toContain("No experiment matches.");
+    expect(await page.textContent(".detail-pane")).toContain("This project has no experiments.");
+    await page.click('[data-testid="tab-compare"]');
+    expect(await page.textContent('[data-testid="compare-empty"]')).toContain("Select experiments");
+    expect(await page.locator('[data-testid="tab-repository"]').count()).toBe(0);
+    expect(record.errors).toEqual([]);
     await page.context().close();
   });
 });

@@ -8,7 +8,9 @@ import { experimentsCommand } from "./experiments.js";
 import { expireCommand } from "./expire.js";
 import { promoteCommand } from "./promote.js";
 import { releaseCommand } from "./release.js";
+import { reportCommand } from "./report.js";
 import { showCommand } from "./show.js";
+import { uiCommand } from "./ui.js";
 
 /** The built-in commands. */
 export const builtinCommands: readonly CommandModule[] = [
@@ -21,6 +23,8 @@ export const builtinCommands: readonly CommandModule[] = [
   promoteCommand,
   releaseCommand,
   deployCommand,
+  reportCommand,
+  uiCommand,
 ];
 
 export type { CommandModule } from "./command-module.js";

@@ -11,8 +11,8 @@
  * Stdout is a pipe, which node writes synchronously on Linux: a printed name was durably saved.
  *
  * With `afterEntry: true` the child instead dies between the pending write and the commit: before
- * its first manifest commit another writer's commit lands (the child rewrites the manifest through
- * a second client, as a concurrent writer would), so the save takes the pending-entry path; once
+ * its first manifest commit another writer's commit lands (a second project in the same child saves
+ * an experiment of its own), so the save takes the pending-entry path; once
  * the entry is written the child prints `{ event: "pending", names }` and SIGKILLs itself.
  */
 import { createInterface } from "node:readline";
@@ -29,6 +29,7 @@ let storage = config.settings;
 if (config.afterEntry) {
   const { storage: inner, path: manifestKey } = await api.resolveLocation(config.location, config.settings);
   let pendingNames = [];
+  let bumped = false;
   storage = {
     protocol: inner.protocol,
     storeId: inner.storeId,
@@ -40,11 +41,12 @@ if (config.afterEntry) {
     delete: (k, o) => inner.delete(k, o),
     copy: (s, d, o) => inner.copy(s, d, o),
     async write(key, body, options) {
-      if (key === manifestKey && options?.precondition) {
-        // A concurrent writer commits first: the manifest gets a new version with the same content.
-        const current = await inner.stat(key);
-        if (current) await inner.write(key, await inner.read(key), { contentType: "application/json" });
-        else await inner.write(key, "[]", { contentType: "application/json" });
+      if (key === manifestKey && options?.precondition && !bumped) {
+        // A concurrent writer commits first (S3 versions are content hashes, so it must change the content).
+        bumped = true;
+        const other = await api.Project.open(config.location, { mode: "a", author: "concurrent", storage: inner });
+        await other.log(`t${config.trial}-concurrent`, (e) => e.logMetric("k", 0));
+        await other.save();
       }
       const result = await inner.write(key, body, options);
       if (key.includes("/.lazyscribe-pending/")) {

@@ -84,7 +84,7 @@ const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
  * Parses a manifest timestamp; the `YYYY-MM-DDTHH:MM:SS` form Python writes takes a
  * fast path, anything else goes through {@link parseIsoTimestamp} (and its errors).
  */
-export function parseManifestTime(text: string, where: string): Date {
+export function parseManifestTime(text: string, where: () => string): Date {
   if (text.length === 19 && CANONICAL_TIME.test(text)) {
     const year = digits(text, 0, 4);
     const month = digits(text, 5, 2);
@@ -96,7 +96,7 @@ export function parseManifestTime(text: string, where: string): Date {
     if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour < 24 && minute < 60 && second < 60)
       return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   }
-  return parseIsoTimestamp(text, where);
+  return parseIsoTimestamp(text, where());
 }
 
 function digits(text: string, from: number, count: number): number {

@@ -380,18 +380,17 @@ export class Project {
     if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of experiments.`);
     const list: Experiment[] = [];
     const pending: Array<{ dependencies: Map<string, Experiment>; refs: string[]; where: string }> = [];
-    for (const [i, raw] of entries.entries()) {
-      const { experiment, dependencyRefs, canonical } = this.#experimentFrom(raw, `${where} entry ${i}`);
+    for (let i = 0; i < entries.length; i++) {
+      // Messages are built only when needed: a large project has 100,000 entries.
+      const at = () => `${where} entry ${i}`;
+      const { experiment, dependencyRefs, canonical } = this.#experimentFrom(entries[i], at);
       // The text it was read from: a read-only experiment is never encoded again, and a writable one is
       // in a save's pending entry only when its text differs.
       const chunk = chunks?.[i]?.text;
       if (canonical && chunk !== undefined) experiment.savedText = chunk;
       insortRight(list, experiment);
-      pending.push({
-        dependencies: experiment.dependencies as Map<string, Experiment>,
-        refs: dependencyRefs,
-        where: `${where} entry ${i}`,
-      });
+      if (dependencyRefs.length > 0)
+        pending.push({ dependencies: experiment.dependencies as Map<string, Experiment>, refs: dependencyRefs, where: at() });
     }
     // Dependencies resolve once every entry is parsed, so an experiment may depend on another in the same file.
     for (const { dependencies, refs, where: at } of pending) {
@@ -403,15 +402,17 @@ export class Project {
     return list;
   }
 
-  #experimentFrom(raw: unknown, where: string): { experiment: Experiment; dependencyRefs: string[]; canonical: boolean } {
-    const entry = (isWellFormedEntry(raw) ? raw : validateEntry(experimentEntrySchema, raw, where)) as ExperimentEntry;
+  #experimentFrom(raw: unknown, at: () => string): { experiment: Experiment; dependencyRefs: string[]; canonical: boolean } {
+    const entry = (isWellFormedEntry(raw) ? raw : validateEntry(experimentEntrySchema, raw, at())) as ExperimentEntry;
     const readOnly = this.mode !== "w+";
     if ((entry.tests?.length ?? 0) > 0 && entry.slug === undefined) {
-      throw new ManifestError(`${where}: an experiment with tests needs an explicit "slug" (its tests' folder is named after it).`);
+      throw new ManifestError(`${at()}: an experiment with tests needs an explicit "slug" (its tests' folder is named after it).`);
     }
-    const createdAt = parseManifestTime(entry.created_at, `${where} created_at`);
+    const createdAt = parseManifestTime(entry.created_at, () => `${at()} created_at`);
     const slug = entry.slug ?? slugify(`${entry.name}-${stamp(createdAt)}`);
-    const experimentPath = joinKey(this.dir, checkedSegment(slug, `${where} slug`));
+    checkedSegment(slug, () => `${at()} slug`);
+    const where = (entry.tests?.length ?? 0) > 0 || (entry.artifacts?.length ?? 0) > 0 ? at() : "";
+    const experimentPath = (entry.tests?.length ?? 0) > 0 ? joinKey(this.dir, slug) : "";
     let canonical = isCanonicalEntry(entry as Record<string, unknown>);
     const artifactsOf = (list: unknown[], at: (k: number) => string) =>
       list.map((a, k) => {
@@ -444,7 +445,7 @@ export class Project {
       metrics: entry.metrics ?? {},
       parameters: entry.parameters ?? {},
       createdAt,
-      lastUpdated: parseManifestTime(entry.last_updated, `${where} last_updated`),
+      lastUpdated: parseManifestTime(entry.last_updated, () => `${at()} last_updated`),
       dependencies,
       shortSlug: entry.short_slug,
       slug,
@@ -562,9 +563,9 @@ function encodeEntry(entry: unknown, where: string): string {
   }
 }
 
-function checkedSegment(segment: string, what: string): string {
+function checkedSegment(segment: string, what: () => string): string {
   if (segment === "" || segment === "." || segment === ".." || /[/\\\u0000]/.test(segment)) {
-    throw new ManifestError(`${what} ${JSON.stringify(segment)} is not a safe folder name.`);
+    throw new ManifestError(`${what()} ${JSON.stringify(segment)} is not a safe folder name.`);
   }
   return segment;
 }

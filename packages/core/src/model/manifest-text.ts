@@ -50,17 +50,6 @@ export function joinChunks(chunks: readonly string[]): string {
   return chunks.length === 0 ? "[]" : OPEN + chunks.join(BETWEEN) + CLOSE;
 }
 
-/** One decoded experiment object, with its text when that text is what re-encoding it would write. */
-export interface DecodedChunk {
-  /** The decoded object (float marks and all, as {@link decodePythonJson} returns it). */
-  value: unknown;
-  /**
-   * The chunk's text, set when it was laid out as Python lays it out and holds
-   * nothing the fast decoder treats specially (see NEEDS_EXACT_DECODER). The caller
-   * still checks the entry's shape before reusing it.
-   */
-  text: string | undefined;
-}
 
 /** Splits a manifest laid out as Python writes it into chunks; `null` for any other layout. */
 export function splitChunks(text: string): string[] | null {
@@ -85,13 +74,17 @@ export function splitChunks(text: string): string[] | null {
  * by {@link decodePythonJson} (no chunk texts then). `ascii`: the text has no byte
  * above 0x7F (only then are chunk texts offered for reuse).
  *
+ * `texts[i]` is entry `i`'s text when it was laid out as Python lays it out and holds
+ * nothing the fast decoder treats specially; the caller still checks the entry's shape
+ * before reusing it. `texts` is `null` for any other layout.
+ *
  * @throws JsonDecodeError with Python's message when the text is not JSON.
  */
-export function decodeManifestText(text: string, ascii: boolean): { entries: unknown; chunks: DecodedChunk[] | null } {
+export function decodeManifestText(text: string, ascii: boolean): { entries: unknown; texts: Array<string | undefined> | null } {
   const chunks = splitChunks(text);
-  const whole = () => ({ entries: decodePythonJson(text), chunks: null });
+  const whole = () => ({ entries: decodePythonJson(text), texts: null });
   if (chunks === null) return whole();
-  const decoded: DecodedChunk[] = new Array<DecodedChunk>(chunks.length);
+  const texts = new Array<string | undefined>(chunks.length);
   const values: unknown[] = new Array<unknown>(chunks.length);
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i]!;
@@ -113,7 +106,7 @@ export function decodeManifestText(text: string, ascii: boolean): { entries: unk
     }
     values[i] = value;
     // Python writes ASCII only, escapes as it escapes; other text is not reused, only decoded.
-    decoded[i] = { value, text: !exact && ascii && !chunk.includes("\\") ? chunk : undefined };
+    texts[i] = !exact && ascii && !chunk.includes("\\") ? chunk : undefined;
   }
-  return { entries: values, chunks: decoded };
+  return { entries: values, texts };
 }

@@ -16,7 +16,7 @@ import { Test } from "./experiment-test.js";
 import { defaultAuthor, Experiment, type ExperimentJSON } from "./experiment.js";
 import type { ConflictRetryOptions } from "./manifest-commit.js";
 import { commitReplacement, commitWithPendingEntries, type CommitContext } from "./manifest-protocol.js";
-import { decodeManifestText, encodeChunk, type DecodedChunk } from "./manifest-text.js";
+import { decodeManifestText, encodeChunk } from "./manifest-text.js";
 import { isCanonicalArtifact, isCanonicalEntry, isWellFormedEntry, parseManifestTime } from "./entry-shape.js";
 import { experimentEntrySchema, validateEntry, type ExperimentEntry } from "./manifest-schema.js";
 import { insortRight } from "./ordering.js";
@@ -368,9 +368,9 @@ export class Project {
   async #parse(text: string, ctx: LoadContext, ascii = !/[^\x00-\x7f]/.test(text)): Promise<Experiment[]> {
     const where = formatLocation(this.protocol, this.path);
     let entries: unknown;
-    let chunks: DecodedChunk[] | null;
+    let texts: Array<string | undefined> | null;
     try {
-      ({ entries, chunks } = decodeManifestText(text, ascii));
+      ({ entries, texts } = decodeManifestText(text, ascii));
     } catch (cause) {
       throw new ManifestError(
         `${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`,
@@ -386,7 +386,7 @@ export class Project {
       const { experiment, dependencyRefs, canonical } = this.#experimentFrom(entries[i], at);
       // The text it was read from: a read-only experiment is never encoded again, and a writable one is
       // in a save's pending entry only when its text differs.
-      const chunk = chunks?.[i]?.text;
+      const chunk = texts?.[i];
       if (canonical && chunk !== undefined) experiment.savedText = chunk;
       insortRight(list, experiment);
       if (dependencyRefs.length > 0)
@@ -414,25 +414,32 @@ export class Project {
     const where = (entry.tests?.length ?? 0) > 0 || (entry.artifacts?.length ?? 0) > 0 ? at() : "";
     const experimentPath = (entry.tests?.length ?? 0) > 0 ? joinKey(this.dir, slug) : "";
     let canonical = isCanonicalEntry(entry as Record<string, unknown>);
+    // An empty list from the decoder is owned by nobody else, so it is used as is.
     const artifactsOf = (list: unknown[], at: (k: number) => string) =>
-      list.map((a, k) => {
-        const artifact = Artifact.fromManifest(a, at(k));
-        if (canonical && !isCanonicalArtifact(a, artifact.toJSON() as unknown as Record<string, unknown>)) canonical = false;
-        return artifact;
-      });
-    const tests = (entry.tests ?? []).map(
-      (t, j) =>
-        new Test({
-          name: t.name,
-          description: t.description ?? null,
-          metrics: t.metrics ?? {},
-          parameters: t.parameters ?? {},
-          artifacts: artifactsOf(t.artifacts ?? [], (k) => `${where} test ${j} artifact ${k}`),
-          path: joinKey(experimentPath, slugify(t.name)),
-          storage: this.storage,
-          readOnly,
-        }),
-    );
+      list.length === 0
+        ? (list as Artifact[])
+        : list.map((a, k) => {
+            const artifact = Artifact.fromManifest(a, at(k));
+            if (canonical && !isCanonicalArtifact(a, artifact.toJSON() as unknown as Record<string, unknown>)) canonical = false;
+            return artifact;
+          });
+    const rawTests = entry.tests ?? [];
+    const tests =
+      rawTests.length === 0
+        ? (rawTests as unknown as Test[])
+        : rawTests.map(
+            (t, j) =>
+              new Test({
+                name: t.name,
+                description: t.description ?? null,
+                metrics: t.metrics ?? {},
+                parameters: t.parameters ?? {},
+                artifacts: artifactsOf(t.artifacts ?? [], (k) => `${where} test ${j} artifact ${k}`),
+                path: joinKey(experimentPath, slugify(t.name)),
+                storage: this.storage,
+                readOnly,
+              }),
+          );
     const dependencies = new Map<string, Experiment>();
     const author = entry.author ?? defaultAuthor();
     const experiment = new Experiment({

@@ -67,7 +67,9 @@ export async function storeEnvironment(
   log(`starting emulators: ${clouds.join(", ")}`);
   const only = clouds.map((s) => ({ s3: "s3", gs: "gcs", az: "azure" })[s as "s3" | "gs" | "az"] as EmulatorName);
   const started = await startEmulators({ only });
-  return { env: { ...process.env, ...started.env }, stop: started.stop };
+  // This process writes fixtures and counts results through the SDKs too, which read their endpoints from process.env.
+  Object.assign(process.env, started.env);
+  return { env: { ...process.env }, stop: started.stop };
 }
 
 /** Makes fresh locations: a temp folder on local disk, a new bucket on a cloud store. */

@@ -178,7 +178,8 @@ async function main(): Promise<void> {
     console.error(`lazyscribe bench size: ${JSON.stringify(sizeSizes)}`);
     extra.size = await runSize(sizeSizes, log);
     console.log(`\n${extra.size.table}\n`);
-    if (values["update-docs"]) updateDocsSection("size", `Run of ${machineLine()} Best of ${sizeSizes.rounds} fresh processes.\n\n${extra.size.table}`);
+    if (values["update-docs"])
+      updateDocsSection("size", `Run of ${machineLine()} Best of ${sizeSizes.rounds} fresh processes.\n\n${extra.size.table}`);
   }
   if (extra.writers || extra.size) {
     const out = values.out ?? join(REPO_ROOT, "bench", "results", "latest.json");

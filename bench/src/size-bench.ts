@@ -93,7 +93,8 @@ async function best(
   for (let r = 0; r < rounds; r++) {
     const o = await runChild(command, [...args, JSON.stringify({ store, location, what })], env, 10 * 60_000);
     const result = o.result as { ms?: number; readMs?: number; peakRssBytes?: number; error?: string } | undefined;
-    if (o.code !== 0 || result?.ms === undefined) throw new Error(`size ${what} on ${store} failed: ${result?.error ?? o.stderr.slice(-2000)}`);
+    if (o.code !== 0 || result?.ms === undefined)
+      throw new Error(`size ${what} on ${store} failed: ${result?.error ?? o.stderr.slice(-2000)}`);
     out = {
       ms: Math.min(out.ms, result.ms),
       readMs: Math.min(out.readMs, result.readMs ?? Infinity),
@@ -104,7 +105,8 @@ async function best(
 }
 
 function pythonOpen(path: string, timeoutMs: number): { ms: number | null; note?: string } {
-  const code = "import sys, time\nfrom lazyscribe import Project\nt = time.perf_counter()\nProject(sys.argv[1], mode='r')\nprint((time.perf_counter() - t) * 1000)";
+  const code =
+    "import sys, time\nfrom lazyscribe import Project\nt = time.perf_counter()\nProject(sys.argv[1], mode='r')\nprint((time.perf_counter() - t) * 1000)";
   const run = spawnSync(PYTHON, ["-c", code, path], { encoding: "utf8", timeout: timeoutMs });
   if (run.error || run.status !== 0) return { ms: null, note: run.error ? `over ${timeoutMs / 60_000} min` : run.stderr.slice(-300) };
   return { ms: Number(run.stdout.trim()) };

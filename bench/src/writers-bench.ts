@@ -67,7 +67,12 @@ interface WriterResult {
   httpRequests: number;
 }
 
-async function countKept(location: string, storage: Storage, writers: number, experiments: number): Promise<{ kept: number; pendingLeft: number }> {
+async function countKept(
+  location: string,
+  storage: Storage,
+  writers: number,
+  experiments: number,
+): Promise<{ kept: number; pendingLeft: number }> {
   const project = await Project.open(location, { mode: "r", storage });
   const names = new Set(project.experiments.map((e) => e.name));
   let kept = 0;
@@ -93,7 +98,9 @@ async function runLibWriters(
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  const results = outcomes.map((o) => o.result as WriterResult | undefined).filter((r): r is WriterResult => r !== undefined && "latenciesMs" in r);
+  const results = outcomes
+    .map((o) => o.result as WriterResult | undefined)
+    .filter((r): r is WriterResult => r !== undefined && "latenciesMs" in r);
   const failed = outcomes.filter((o) => o.code !== 0);
   const latencies = results.flatMap((r) => r.latenciesMs);
   const saves = Math.max(1, latencies.length);
@@ -120,12 +127,18 @@ function runPythonWriters(location: string, writers: number, experiments: number
   const script = join(REPO_ROOT, "test", "concurrency", "python_writer.py");
   const started = performance.now();
   return Promise.all(
-    Array.from({ length: writers }, (_, w) => runChild(PYTHON, [script, `${location}/project.json`, String(w), String(experiments)], process.env, 30 * 60_000)),
+    Array.from({ length: writers }, (_, w) =>
+      runChild(PYTHON, [script, `${location}/project.json`, String(w), String(experiments)], process.env, 30 * 60_000),
+    ),
   ).then((outcomes) => {
     const seconds = (performance.now() - started) / 1000;
     const count = spawnSync(
       PYTHON,
-      ["-c", "import sys, json; from lazyscribe import Project; print(json.dumps([e.name for e in Project(sys.argv[1], mode='r').experiments]))", `${location}/project.json`],
+      [
+        "-c",
+        "import sys, json; from lazyscribe import Project; print(json.dumps([e.name for e in Project(sys.argv[1], mode='r').experiments]))",
+        `${location}/project.json`,
+      ],
       { encoding: "utf8" },
     );
     const names = new Set<string>(count.status === 0 ? (JSON.parse(count.stdout) as string[]) : []);
@@ -152,7 +165,16 @@ function runPythonWriters(location: string, writers: number, experiments: number
 export interface WritersReport {
   sizes: WritersSizes;
   burst: WritersRun[];
-  repeat: Array<{ store: StoreId; runs: number; writers: number; experiments: number; giveUps: number; lost: number; pendingLeft: number; seconds: number }>;
+  repeat: Array<{
+    store: StoreId;
+    runs: number;
+    writers: number;
+    experiments: number;
+    giveUps: number;
+    lost: number;
+    pendingLeft: number;
+    seconds: number;
+  }>;
   table: string;
 }
 
@@ -166,7 +188,9 @@ export async function runWriters(stores: readonly StoreId[], sizes: WritersSizes
     for (const store of stores) {
       log(`writers burst ${store}: ${sizes.writers} × ${sizes.experiments}`);
       const run = await runLibWriters(store, `${fresh(store, "writers")}/project.json`, sizes.writers, sizes.experiments, env);
-      log(`  kept ${run.kept}/${run.writers * run.experiments}, ${run.saveErrors} SaveError, p50 ${ms(run.latencyMs.p50)}, p99 ${ms(run.latencyMs.p99)}`);
+      log(
+        `  kept ${run.kept}/${run.writers * run.experiments}, ${run.saveErrors} SaveError, p50 ${ms(run.latencyMs.p50)}, p99 ${ms(run.latencyMs.p99)}`,
+      );
       burst.push(run);
     }
     if (sizes.python && stores.includes("local")) {
@@ -182,7 +206,9 @@ export async function runWriters(stores: readonly StoreId[], sizes: WritersSizes
         total.lost += run.writers * run.experiments - run.kept;
         total.pendingLeft += run.pendingLeft;
         total.seconds += run.seconds;
-        log(`writers repeat ${store} ${r + 1}/${sizes.repeats}: kept ${run.kept}, ${run.saveErrors} SaveError, ${run.seconds.toFixed(1)} s`);
+        log(
+          `writers repeat ${store} ${r + 1}/${sizes.repeats}: kept ${run.kept}, ${run.saveErrors} SaveError, ${run.seconds.toFixed(1)} s`,
+        );
       }
       repeat.push({ store, runs: sizes.repeats, writers: sizes.repeatWriters, experiments: sizes.repeatExperiments, ...total });
     }
@@ -209,7 +235,8 @@ function writersTable(burst: readonly WritersRun[], repeat: WritersReport["repea
       "| repeated | store | runs | give-ups (SaveError or failed writer) | experiments lost | pending entries left | total time |",
       "|---|---|---:|---:|---:|---:|---:|",
       ...repeat.map(
-        (r) => `| ${r.writers} × ${r.experiments} | ${STORE_LABEL[r.store]} | ${r.runs} | ${r.giveUps} | ${r.lost} | ${r.pendingLeft} | ${r.seconds.toFixed(0)} s |`,
+        (r) =>
+          `| ${r.writers} × ${r.experiments} | ${STORE_LABEL[r.store]} | ${r.runs} | ${r.giveUps} | ${r.lost} | ${r.pendingLeft} | ${r.seconds.toFixed(0)} s |`,
       ),
     );
   }

@@ -183,7 +183,8 @@ describe.each(targets)("$name: SIGKILL during saves", (target) => {
           expect(notLanded, `trial ${trial}: experiments of a pending entry were not folded in by the next save`).toEqual([]);
           totals.pendingLanded += mustLand.size;
           expect(await pendingEntries(storage, location), `trial ${trial}: pending entries left after a save`).toEqual([]);
-          if (target.name === "local") expect(localLeftovers(root), `trial ${trial}: files a killed writer left`).toEqual({ temps: 0, locks: 0 });
+          if (target.name === "local")
+            expect(localLeftovers(root), `trial ${trial}: files a killed writer left`).toEqual({ temps: 0, locks: 0 });
         }
         totals.survived++;
       }
@@ -213,7 +214,9 @@ describe.each(targets)("$name: SIGKILL during saves", (target) => {
       killedAfterEntry: totals.killedAfterEntry,
       pendingExperimentsLanded: totals.pendingLanded,
       foldSaveMaxMs: totals.foldSaveMaxMs,
-      ...(leftovers ? { killsLeavingLock: totals.locksLeft, tempFilesInLastBlock: leftovers.temps, locksInLastBlock: leftovers.locks } : {}),
+      ...(leftovers
+        ? { killsLeavingLock: totals.locksLeft, tempFilesInLastBlock: leftovers.temps, locksInLastBlock: leftovers.locks }
+        : {}),
       saveAfterLastKillMs: Date.now() - after,
       seconds: (Date.now() - started) / 1000,
     });

@@ -61,7 +61,12 @@ const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
  * when the manifest text changes. A writable experiment replaces a read-only copy of the
  * same record without changing anything, so the project keeps its own objects.
  */
-function fold(list: Experiment[], bySlug: Map<string, Experiment>, additions: readonly Experiment[], textOf: (e: Experiment) => string): boolean {
+function fold(
+  list: Experiment[],
+  bySlug: Map<string, Experiment>,
+  additions: readonly Experiment[],
+  textOf: (e: Experiment) => string,
+): boolean {
   let changed = false;
   for (const e of additions) {
     const current = bySlug.get(e.slug);
@@ -130,7 +135,10 @@ export async function commitWithPendingEntries(
       if (entryKey === undefined && others.length === 0) {
         try {
           const text = joinChunks(ctx.current.map((e) => ctx.textOf(e)));
-          const { version } = await storage.write(key, text, { precondition: preconditionFor(options.knownVersion), contentType: "application/json" });
+          const { version } = await storage.write(key, text, {
+            precondition: preconditionFor(options.knownVersion),
+            contentType: "application/json",
+          });
           return { experiments: [...ctx.current], version };
         } catch (err) {
           if (!isStorageError(err, "PRECONDITION_FAILED")) throw err;
@@ -146,7 +154,12 @@ export async function commitWithPendingEntries(
       } else if ((await storage.stat(entryKey)) === null) {
         // Another writer committed a manifest including our entry, then deleted the entry.
         const stored = await readManifest(ctx);
-        adopt(stored.experiments, indexBySlug(stored.experiments), ctx.current.filter((e) => !e.readOnly), (e) => ctx.textOf(e));
+        adopt(
+          stored.experiments,
+          indexBySlug(stored.experiments),
+          ctx.current.filter((e) => !e.readOnly),
+          (e) => ctx.textOf(e),
+        );
         return stored;
       }
       if (round > maxRounds || Date.now() > deadline) {
@@ -164,7 +177,13 @@ export async function commitWithPendingEntries(
       const textOf = (e: Experiment) => ctx.textOf(e);
       // Held: the list already has this save's changes, which the stored text lacks.
       let changed = sameAsHeld && options.changed.length > 0;
-      if (!sameAsHeld) adopt(list, bySlug, ctx.current.filter((e) => !e.readOnly), textOf);
+      if (!sameAsHeld)
+        adopt(
+          list,
+          bySlug,
+          ctx.current.filter((e) => !e.readOnly),
+          textOf,
+        );
       const folded: string[] = [];
       for (const other of others) {
         if (!entries.has(other)) {

@@ -74,7 +74,9 @@ describe("per-experiment manifest text", () => {
       fc.property(fc.array(value, { maxLength: 4 }), (list) => {
         const text = encodePythonJson(list, { indent: 4, sortKeys: true });
         const { entries } = decodeManifestText(text, !/[^\x00-\x7f]/.test(text));
-        expect(encodePythonJson(entries, { indent: 4, sortKeys: true })).toBe(encodePythonJson(decodePythonJson(text), { indent: 4, sortKeys: true }));
+        expect(encodePythonJson(entries, { indent: 4, sortKeys: true })).toBe(
+          encodePythonJson(decodePythonJson(text), { indent: 4, sortKeys: true }),
+        );
         expect(entries).toEqual(decodePythonJson(text));
       }),
       { numRuns: 300 },

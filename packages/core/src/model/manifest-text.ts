@@ -50,7 +50,6 @@ export function joinChunks(chunks: readonly string[]): string {
   return chunks.length === 0 ? "[]" : OPEN + chunks.join(BETWEEN) + CLOSE;
 }
 
-
 /** Splits a manifest laid out as Python writes it into chunks; `null` for any other layout. */
 export function splitChunks(text: string): string[] | null {
   if (text === "[]") return [];

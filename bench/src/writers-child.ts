@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     } catch (err) {
       if (!(err instanceof SaveError)) throw err;
       saveErrors++;
-      firstError ??= err.message;
+      firstError ??= `${err.message}${err.cause instanceof Error ? ` (cause: ${err.cause.message})` : ""}`;
     }
     latenciesMs.push(performance.now() - started);
     const counts = meter.take();

@@ -184,6 +184,9 @@ export class LocalStorage implements Storage {
   /** Moves a finished temporary file into place under the precondition. */
   async #commit(temp: string, key: string, precondition: WritePrecondition | undefined, operation: StorageOperation): Promise<WriteResult> {
     await this.#flush(temp);
+    // The version of what this call wrote: rename and link keep the inode, mtime and size. Taken from the temp file,
+    // because the key may already be replaced or deleted by another process by the time this call returns.
+    const written = await stat(temp, { bigint: true });
     if (precondition && "ifNoneMatch" in precondition) {
       // link() fails with EEXIST when the target exists: an atomic create-if-absent.
       try {
@@ -205,8 +208,7 @@ export class LocalStorage implements Storage {
     } else {
       await rename(temp, key);
     }
-    const info = await stat(key, { bigint: true });
-    return { version: versionOf(info) };
+    return { version: versionOf(written) };
   }
 
   async #withLock<T>(key: string, operation: StorageOperation, fn: () => Promise<T>): Promise<T> {

@@ -80,6 +80,25 @@ describe("saves through pending entries", () => {
     expect(ours.experiments.map((e) => e.name).sort()).toEqual(names.map(String).sort());
   });
 
+  it("a read-only experiment appended from another project lands even when the save loses the race", async () => {
+    const storage = freshStore();
+    const elsewhere = await open(freshStore(), "elsewhere");
+    await elsewhere.log("imported", (e) => e.logMetric("z", 3));
+    await elsewhere.save();
+    const imported = (await Project.open(`memory://${KEY}`, { mode: "r", storage: elsewhere.storage })).get("imported");
+    const rival = await open(storage, "rival");
+    const ours = await open(
+      racing(storage, async () => {
+        await rival.log(`rival-${Date.now()}`, (e) => e.logMetric("x", 1));
+        await rival.save();
+      }),
+      "ours",
+    );
+    ours.append(imported);
+    await ours.save();
+    expect((await manifest(storage)).map((e) => e.name)).toContain("imported");
+  });
+
   it("never gives up while others keep winning (no attempt bound by default)", async () => {
     const storage = freshStore();
     const rival = await open(storage, "rival");

@@ -108,6 +108,8 @@ export class Project {
   #experiments: Experiment[] = [];
   /** Version of the manifest this project last read or wrote (`null`: absent). */
   #manifestVersion: string | null = null;
+  /** Experiments appended or merged in since the last save: the stored manifest may lack them, read-only or not. */
+  #appended = new Set<Experiment>();
   #saving: Promise<unknown> = Promise.resolve();
   #dependencyRoots: string[] = [];
 
@@ -165,6 +167,7 @@ export class Project {
   /** Re-reads the file, replacing the experiments in memory. */
   async load(): Promise<void> {
     await this.#load({ opened: new Map(), stack: new Set([this.#identity()]) });
+    this.#appended.clear();
   }
 
   /**
@@ -185,6 +188,7 @@ export class Project {
   append(experiment: Experiment): void {
     this.#assertWritable("append experiments");
     insortRight(this.#experiments, experiment);
+    this.#appended.add(experiment);
   }
 
   /**
@@ -196,6 +200,8 @@ export class Project {
     const merged = new Project(this.fpath, this.protocol, this.path, this.storage, this.mode, this.author, this.registry);
     merged.#experiments = mergeExperiments(this.#experiments, ...others.map((o) => o.#experiments));
     merged.#manifestVersion = this.#manifestVersion;
+    const own = new Set(this.#experiments);
+    merged.#appended = new Set([...this.#appended, ...merged.#experiments.filter((e) => !own.has(e))]);
     return merged;
   }
 
@@ -308,7 +314,8 @@ export class Project {
         ? await commitReplacement(this.#commitContext(fresh), { force: options.force ?? false, openedVersion: this.#manifestVersion })
         : await commitWithPendingEntries(this.#commitContext(fresh), {
             knownVersion: this.#manifestVersion,
-            changed: writable.filter((e) => fresh.get(e) !== e.savedText),
+            // Whatever the stored manifest may lack: edited or new experiments, and any appended from elsewhere.
+            changed: this.#experiments.filter((e) => this.#appended.has(e) || (!e.readOnly && fresh.get(e) !== e.savedText)),
             retry: options.retry,
           });
     options.onProgress?.({ files: files + 1, totalFiles: pending.length + 1 });
@@ -317,6 +324,7 @@ export class Project {
     for (const e of editable) e.markSaved(stampAuthor.has(e) ? this.author : undefined);
     for (const [e, text] of fresh) e.savedText = text;
     this.#experiments = committed.experiments;
+    this.#appended.clear();
     this.#manifestVersion = committed.version;
   }
 

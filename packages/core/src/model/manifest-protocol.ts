@@ -119,6 +119,24 @@ function wrap(ctx: CommitContext, err: unknown, entryKey: string | undefined): u
   return new SaveError(`Unable to save ${ctx.where}: ${(err as Error).message}.${kept}`, { cause: err });
 }
 
+/**
+ * Writes a new pending entry "only if absent". Its name is random, so when the store
+ * says it exists, an earlier attempt of this very write landed and its answer was lost
+ * (the SDK retried): reading it back tells; a different text (never seen) takes a new name.
+ */
+async function writeEntry(storage: Storage, key: string, text: string): Promise<string> {
+  for (;;) {
+    const candidate = newPendingKey(key);
+    try {
+      await storage.write(candidate, text, { precondition: { ifNoneMatch: "*" }, contentType: "application/json" });
+      return candidate;
+    } catch (err) {
+      if (!isStorageError(err, "PRECONDITION_FAILED")) throw err;
+      if ((await readPending(storage, candidate)) === text) return candidate;
+    }
+  }
+}
+
 /** Commits a save of mode `a` or `w+` as described in the module comment. */
 export async function commitWithPendingEntries(
   ctx: CommitContext,
@@ -145,12 +163,7 @@ export async function commitWithPendingEntries(
         }
       }
       if (entryKey === undefined) {
-        const candidate = newPendingKey(key);
-        await storage.write(candidate, joinChunks(options.changed.map((e) => ctx.textOf(e))), {
-          precondition: { ifNoneMatch: "*" },
-          contentType: "application/json",
-        });
-        entryKey = candidate;
+        entryKey = await writeEntry(storage, key, joinChunks(options.changed.map((e) => ctx.textOf(e))));
       } else if ((await storage.stat(entryKey)) === null) {
         // Another writer committed a manifest including our entry, then deleted the entry.
         const stored = await readManifest(ctx);

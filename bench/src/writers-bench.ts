@@ -119,7 +119,9 @@ async function runLibWriters(
     storageCallsPerSave: results.reduce((n, r) => n + r.storageCalls, 0) / saves,
     httpRequestsPerSave: results.reduce((n, r) => n + r.httpRequests, 0) / saves,
     seconds,
-    firstError: results.find((r) => r.firstError)?.firstError ?? (failed.length > 0 ? failed[0]!.stderr.slice(-1000) || JSON.stringify(failed[0]!.result) : undefined),
+    firstError:
+      results.find((r) => r.firstError)?.firstError ??
+      (failed.length > 0 ? failed[0]!.stderr.slice(-1000) || JSON.stringify(failed[0]!.result) : undefined),
   };
 }
 

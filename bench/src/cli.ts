@@ -3,9 +3,14 @@
  * local disk and the S3, GCS and Azure emulators. Prints the table and writes every
  * sample to bench/results/latest.json.
  *
- *   node bench/run.mjs [--scale full|small|tiny] [--rounds N] [--stream-rounds N]
+ *   node bench/run.mjs [--suites workloads,writers,size] [--scale full|small|tiny] [--rounds N] [--stream-rounds N]
  *                    [--stores local,s3,gs,az] [--workloads save,resave,open,stream,release]
  *                    [--contenders lib,python,raw] [--cpu-prof] [--out FILE] [--update-docs]
+ *
+ * Suites: `workloads` (the five workloads against Python and the raw SDKs), `writers`
+ * (many processes saving into one project; sizes from BENCH_WRITERS_*, see
+ * src/writers-bench.ts) and `size` (10,000 and 100,000 experiments; BENCH_SIZE_*, see
+ * src/size-bench.ts). All three by default.
  *
  * --update-docs puts this run's rows, machine, versions and run time into the results section of
  * docs/performance.md (between its `bench:results` markers); rows this run did not measure stay, marked
@@ -15,6 +20,7 @@
  * src/config.ts (BENCH_EXPERIMENTS, BENCH_STREAM_MIB, ...).
  */
 import { spawnSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +37,11 @@ import {
 } from "./config.js";
 import { mergeResultsSection, RESULTS_END, RESULTS_START } from "./docs-section.js";
 import { PYTHON, REPO_ROOT, runBench } from "./orchestrator.js";
+import { runSize, sizeSizesFromEnv, type SizeReport } from "./size-bench.js";
+import { runWriters, writersSizesFromEnv, type WritersReport } from "./writers-bench.js";
+
+const SUITES = ["workloads", "writers", "size"] as const;
+type SuiteId = (typeof SUITES)[number];
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
   if (!value) return undefined;
@@ -88,6 +99,23 @@ const DOCS = join(REPO_ROOT, "docs", "performance.md");
 const START = RESULTS_START;
 const END = RESULTS_END;
 
+/** Replaces the section between `<!-- bench:<name>:start -->` and its end marker in docs/performance.md. */
+function updateDocsSection(name: string, body: string): void {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const text = readFileSync(DOCS, "utf8");
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${DOCS} has no ${start} ... ${end} section`);
+  writeFileSync(DOCS, `${text.slice(0, from)}${start}\n\n${body}\n\n${end}${text.slice(to + end.length)}`);
+  console.log(`updated the ${name} section of ${DOCS}`);
+}
+
+function machineLine(): string {
+  const c = cpus();
+  return `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${c.length} cores (${c[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}; shared with other work while it ran.`;
+}
+
 /** Puts this run's rows into the results section of docs/performance.md, keeping rows it did not measure. */
 function updateDocs(report: Awaited<ReturnType<typeof runBench>> & { versions: Record<string, string>; libLocalFsync: boolean }): void {
   const text = readFileSync(DOCS, "utf8");
@@ -128,8 +156,48 @@ async function main(): Promise<void> {
       "cpu-prof": { type: "boolean" },
       out: { type: "string" },
       "update-docs": { type: "boolean" },
+      suites: { type: "string" },
     },
   });
+  const suites = list<SuiteId>(values.suites, SUITES, "suite") ?? [...SUITES];
+  const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const extra: { writers?: WritersReport; size?: SizeReport } = {};
+  if (suites.includes("writers")) {
+    const stores = list<StoreId>(values.stores, STORES, "store") ?? [...STORES];
+    const writerSizes = writersSizesFromEnv();
+    console.error(`lazyscribe bench writers: ${JSON.stringify(writerSizes)} on ${stores.join(",")}`);
+    extra.writers = await runWriters(stores, writerSizes, log);
+    console.log(`\n${extra.writers.table}\n`);
+    if (values["update-docs"]) {
+      const s = writerSizes;
+      updateDocsSection(
+        "writers",
+        `Run of ${machineLine()} Burst ${s.writers} × ${s.experiments}, repeated ${s.repeatWriters} × ${s.repeatExperiments} × ${s.repeats} runs.\n\n${extra.writers.table}`,
+      );
+    }
+  }
+  if (suites.includes("size")) {
+    const sizeSizes = sizeSizesFromEnv();
+    console.error(`lazyscribe bench size: ${JSON.stringify(sizeSizes)}`);
+    extra.size = await runSize(sizeSizes, log);
+    console.log(`\n${extra.size.table}\n`);
+    if (values["update-docs"])
+      updateDocsSection("size", `Run of ${machineLine()} Best of ${sizeSizes.rounds} fresh processes.\n\n${extra.size.table}`);
+  }
+  if (extra.writers || extra.size) {
+    const out = values.out ?? join(REPO_ROOT, "bench", "results", "latest.json");
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out.replace(/\.json$/, "-scenarios.json"), `${JSON.stringify(extra, null, 2)}\n`);
+    const failures = [
+      ...(extra.writers?.burst.filter((r) => r.store !== "python-local" && (r.saveErrors > 0 || r.kept < r.writers * r.experiments)) ?? []),
+      ...(extra.writers?.repeat.filter((r) => r.giveUps > 0 || r.lost > 0) ?? []),
+    ];
+    if (failures.length > 0) {
+      console.error(`writers: ${failures.length} run(s) lost experiments or gave up`);
+      process.exitCode = 1;
+    }
+  }
+  if (!suites.includes("workloads")) return;
   const scale = (values.scale ?? process.env.BENCH_SCALE ?? "full") as ScaleName;
   if (!(scale in SCALES)) throw new Error(`Unknown scale "${scale}": use ${Object.keys(SCALES).join(", ")}.`);
   const sizes = sizesFromEnv(scale);

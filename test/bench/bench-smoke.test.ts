@@ -89,3 +89,30 @@ describe("benchmark smoke run", () => {
     expect(s3Save.counts!.save!.requestsByMethod.PUT).toBe(SCALES.tiny.experiments * SCALES.tiny.artifactsPerExperiment + 1);
   });
 });
+
+describe("many-jobs scenarios smoke run", () => {
+  it("runs the writers scenario at a tiny size on local disk: everything kept, nothing given up", async () => {
+    const { runWriters } = await import("../../bench/src/writers-bench.js");
+    const report = await runWriters(
+      ["local"],
+      { writers: 3, experiments: 2, repeatWriters: 2, repeatExperiments: 2, repeats: 1, python: false },
+      () => undefined,
+    );
+    const [burst] = report.burst;
+    expect(burst).toMatchObject({ store: "local", kept: 6, saveErrors: 0, failedWriters: 0, pendingLeft: 0 });
+    expect(burst!.latencyMs.p50).toBeGreaterThan(0);
+    expect(burst!.storageCallsPerSave).toBeGreaterThan(0);
+    expect(report.repeat).toEqual([expect.objectContaining({ store: "local", runs: 1, giveUps: 0, lost: 0, pendingLeft: 0 })]);
+    expect(report.table).toContain("| 3 × 2 | local disk | 6 / 6 | 0 |");
+  }, 120_000);
+
+  it("runs the size scenario at a tiny size on local disk", async () => {
+    const { runSize } = await import("../../bench/src/size-bench.js");
+    const report = await runSize({ experiments: [300], stores: ["local"], rounds: 1, pythonTimeoutMs: 60_000 }, () => undefined);
+    const [row] = report.rows;
+    expect(row).toMatchObject({ store: "local", experiments: 300 });
+    for (const field of ["fileBytes", "parseMs", "openMs", "saveMs", "openPeakRssBytes", "savePeakRssBytes", "baselineRssBytes"] as const)
+      expect(row![field], field).toBeGreaterThan(0);
+    expect(row!.pythonOpenMs).toBeGreaterThan(0);
+  }, 120_000);
+});

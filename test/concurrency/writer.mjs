@@ -9,7 +9,8 @@
  * Opens the project in mode "a", logs `experiments` experiments named `w<writer>-e<j>` with one small
  * json artifact each, saving every `batch` experiments, and prints one JSON line
  * `{ event: "done", writer, saved, conflicts, saveRetries, ms }`. `conflicts` counts the manifest
- * writes refused by their precondition (each one a re-read + merge + retry inside save()).
+ * writes refused by their precondition (each one sends that save through its pending entry, see
+ * docs/concurrency.md).
  */
 const config = JSON.parse(process.argv[2]);
 const started = Date.now();
@@ -43,7 +44,7 @@ const project = await api.Project.open(config.location, { mode: "a", author: `wr
 let saved = 0;
 let saveRetries = 0;
 async function save() {
-  // save() bounds its own merge-and-retry loop; when that bound is hit its SaveError says "call save() again".
+  // save() does not give up on a race; a SaveError here is counted (the suite expects none) and the save repeated.
   for (let attempt = 1; ; attempt++) {
     try {
       await project.save();

@@ -9,6 +9,11 @@
  * `t<trial>-e<k>` with a small and a larger json artifact each and saves after every one (every
  * third save carries two experiments), printing `{ event: "saved", names }` once save() resolved.
  * Stdout is a pipe, which node writes synchronously on Linux: a printed name was durably saved.
+ *
+ * With `afterEntry: true` the child instead dies between the pending write and the commit: before
+ * its first manifest commit another writer's commit lands (a second project in the same child saves
+ * an experiment of its own), so the save takes the pending-entry path; once
+ * the entry is written the child prints `{ event: "pending", names }` and SIGKILLs itself.
  */
 import { createInterface } from "node:readline";
 
@@ -20,7 +25,40 @@ const next = await lines.next();
 if (next.done) process.exit(0); // the parent no longer needs this child
 const config = JSON.parse(next.value);
 
-const project = await api.Project.open(config.location, { mode: "a", author: `crash-${config.trial}`, storage: config.settings });
+let storage = config.settings;
+if (config.afterEntry) {
+  const { storage: inner, path: manifestKey } = await api.resolveLocation(config.location, config.settings);
+  let pendingNames = [];
+  let bumped = false;
+  storage = {
+    protocol: inner.protocol,
+    storeId: inner.storeId,
+    capabilities: inner.capabilities,
+    read: (k, o) => inner.read(k, o),
+    readStream: (k, o) => inner.readStream(k, o),
+    stat: (k, o) => inner.stat(k, o),
+    list: (p, o) => inner.list(p, o),
+    delete: (k, o) => inner.delete(k, o),
+    copy: (s, d, o) => inner.copy(s, d, o),
+    async write(key, body, options) {
+      if (key === manifestKey && options?.precondition && !bumped) {
+        // A concurrent writer commits first (S3 versions are content hashes, so it must change the content).
+        bumped = true;
+        const other = await api.Project.open(config.location, { mode: "a", author: "concurrent", storage: inner });
+        await other.log(`t${config.trial}-concurrent`, (e) => e.logMetric("k", 0));
+        await other.save();
+      }
+      const result = await inner.write(key, body, options);
+      if (key.includes("/.lazyscribe-pending/")) {
+        console.log(JSON.stringify({ event: "pending", names: pendingNames }));
+        process.kill(process.pid, "SIGKILL");
+      }
+      return result;
+    },
+  };
+  globalThis.__pendingNames = (names) => (pendingNames = names);
+}
+const project = await api.Project.open(config.location, { mode: "a", author: `crash-${config.trial}`, storage });
 console.log(JSON.stringify({ event: "ready" }));
 
 const padding = "x".repeat(2048);
@@ -36,6 +74,7 @@ for (let save = 0; save < config.maxSaves; save++) {
       e.logArtifact("large", { name, rows: Array.from({ length: 64 }, (_, i) => ({ i, padding })) }, "json");
     });
   }
+  globalThis.__pendingNames?.(names);
   await project.save();
   console.log(JSON.stringify({ event: "saved", names }));
 }

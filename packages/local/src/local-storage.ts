@@ -2,7 +2,9 @@
  * The local-disk backend. Every write lands in a temporary file beside its
  * target and is then renamed (or hard-linked, for "only if absent") into place,
  * so a crash never leaves a half-written object. "Only if version X" holds a
- * lock file while it compares and renames, so concurrent processes serialise.
+ * lock file while it compares and renames, so concurrent processes serialise
+ * (see owner-lock.ts); what a killed process leaves is cleaned up by the next
+ * one (see leftovers.ts).
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, type BigIntStats } from "node:fs";
@@ -10,7 +12,6 @@ import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlin
 import { dirname, join, posix } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import lockfile from "proper-lockfile";
 import {
   bodyToStream,
   StorageError,
@@ -28,6 +29,8 @@ import {
   type WriteResult,
 } from "@lazyscribe/core";
 import { toStorageError } from "./errors.js";
+import { journal, LOCK_SUFFIX, TEMP_MARK } from "./leftovers.js";
+import { acquireLock, clearAbandonedLock, LockTimeoutError } from "./owner-lock.js";
 
 /** Options of {@link createLocalStorage}. */
 export interface LocalStorageOptions {
@@ -43,9 +46,7 @@ export interface LocalStorageOptions {
   fsync?: boolean;
 }
 
-const TEMP_MARK = ".lazyscribe-tmp-";
 const READ_CHUNK = 1024 * 1024;
-const LOCK_SUFFIX = ".lazyscribe-lock";
 
 /** The `file` backend class. Prefer {@link createLocalStorage}. */
 export class LocalStorage implements Storage {
@@ -97,6 +98,8 @@ export class LocalStorage implements Storage {
     } catch (err) {
       await rm(temp, { force: true });
       throw toStorageError(err, "write", key);
+    } finally {
+      journal.untrack(temp);
     }
   }
 
@@ -140,6 +143,7 @@ export class LocalStorage implements Storage {
       await copyFile(sourceKey, temp);
     } catch (err) {
       await rm(temp, { force: true });
+      journal.untrack(temp);
       throw toStorageError(err, "copy", sourceKey);
     }
     try {
@@ -148,6 +152,8 @@ export class LocalStorage implements Storage {
     } catch (err) {
       await rm(temp, { force: true });
       throw toStorageError(err, "copy", destinationKey);
+    } finally {
+      journal.untrack(temp);
     }
   }
 
@@ -158,7 +164,11 @@ export class LocalStorage implements Storage {
     } catch (err) {
       throw toStorageError(err, operation, key);
     }
-    return join(dir, `${TEMP_MARK}${posix.basename(key)}.${randomBytes(6).toString("hex")}`);
+    // Noted before it exists, so a kill before the rename leaves a temp file the next process removes.
+    await journal.sweep(clearAbandonedLock);
+    const temp = join(dir, `${TEMP_MARK}${posix.basename(key)}.${process.pid}.${randomBytes(6).toString("hex")}`);
+    await journal.track(temp);
+    return temp;
   }
 
   async #flush(path: string): Promise<void> {
@@ -174,6 +184,9 @@ export class LocalStorage implements Storage {
   /** Moves a finished temporary file into place under the precondition. */
   async #commit(temp: string, key: string, precondition: WritePrecondition | undefined, operation: StorageOperation): Promise<WriteResult> {
     await this.#flush(temp);
+    // The version of what this call wrote: rename and link keep the inode, mtime and size. Taken from the temp file,
+    // because the key may already be replaced or deleted by another process by the time this call returns.
+    const written = await stat(temp, { bigint: true });
     if (precondition && "ifNoneMatch" in precondition) {
       // link() fails with EEXIST when the target exists: an atomic create-if-absent.
       try {
@@ -195,29 +208,23 @@ export class LocalStorage implements Storage {
     } else {
       await rename(temp, key);
     }
-    const info = await stat(key, { bigint: true });
-    return { version: versionOf(info) };
+    return { version: versionOf(written) };
   }
 
   async #withLock<T>(key: string, operation: StorageOperation, fn: () => Promise<T>): Promise<T> {
-    let release: (() => Promise<void>) | undefined;
-    const deadline = Date.now() + this.#lockTimeoutMs;
-    while (!release) {
-      try {
-        release = await lockfile.lock(key, { realpath: false, lockfilePath: key + LOCK_SUFFIX, stale: 10_000 });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ELOCKED" || Date.now() > deadline) {
-          throw new StorageError("could not take the file lock", {
-            code: "UNAVAILABLE",
-            operation,
-            protocol: "file",
-            key,
-            hint: `Another process held ${key + LOCK_SUFFIX} for more than ${this.#lockTimeoutMs} ms; remove it if no process is writing`,
-            cause: err,
-          });
-        }
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-      }
+    let release: () => Promise<void>;
+    try {
+      release = await acquireLock(key + LOCK_SUFFIX, { timeoutMs: this.#lockTimeoutMs });
+    } catch (err) {
+      if (!(err instanceof LockTimeoutError)) throw err;
+      throw new StorageError("could not take the file lock", {
+        code: "UNAVAILABLE",
+        operation,
+        protocol: "file",
+        key,
+        hint: `Another live process held ${key + LOCK_SUFFIX} for more than ${this.#lockTimeoutMs} ms; remove it if no process is writing`,
+        cause: err,
+      });
     }
     try {
       return await fn();

@@ -91,6 +91,7 @@ export class Experiment {
   readonly #tests: Test[];
   readonly #artifacts: Artifact[];
   #tags: string[];
+  #savedText: string | undefined;
 
   constructor(init: ExperimentInit) {
     if (typeof init.name !== "string")
@@ -280,6 +281,18 @@ export class Experiment {
   /** True when any artifact (its own or a test's) still has to be written. */
   get hasDirtyArtifacts(): boolean {
     return this.#artifacts.some((a) => a.dirty) || this.#tests.some((t) => t.hasDirtyArtifacts);
+  }
+
+  /**
+   * @internal The experiment's text in the manifest as it was last read or saved
+   * (`Project` sets it; a read-only experiment reuses it instead of encoding again).
+   */
+  get savedText(): string | undefined {
+    return this.#savedText;
+  }
+
+  set savedText(text: string | undefined) {
+    this.#savedText = text;
   }
 
   /** @internal Marks the experiment saved; used by `Project.save`. */

@@ -10,3 +10,4 @@ export type { ConflictRetryOptions } from "./manifest-commit.js";
 export type { LogArtifactOptions } from "./owned-artifacts.js";
 export * from "./state.js";
 export { experimentLess } from "./ordering.js";
+export { PENDING_FOLDER, pendingPrefix } from "./pending-entries.js";

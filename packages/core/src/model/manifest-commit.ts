@@ -8,11 +8,15 @@ import { SaveError } from "../errors.js";
 import type { Storage } from "../storage/protocol.js";
 import { isStorageError } from "../storage/storage-error.js";
 
-/** Retry bounds of a conflicting manifest save. */
+/**
+ * Retry bounds of a conflicting manifest save. Repository saves default to 50 attempts
+ * and 120 s; project saves are unbounded unless given (they do not depend on winning a
+ * race, see docs/concurrency.md).
+ */
 export interface ConflictRetryOptions {
-  /** Attempts before giving up. @default 50 */
+  /** Attempts (project saves: commit rounds) before giving up. @default 50 for repositories, unbounded for projects */
   maxAttempts?: number;
-  /** Total time before giving up, in milliseconds. @default 120000 */
+  /** Total time before giving up, in milliseconds. @default 120000 for repositories, unbounded for projects */
   maxTimeMs?: number;
 }
 

@@ -12,6 +12,12 @@ export function experimentLess(a: Experiment, b: Experiment): boolean {
 
 /** Inserts `item` after every element it is not less than (Python's `bisect.insort_right`). */
 export function insortRight(list: Experiment[], item: Experiment): void {
+  // Files are stored in order, so most insertions are appends: one comparison instead of a search.
+  const last = list[list.length - 1];
+  if (last === undefined || !experimentLess(item, last)) {
+    list.push(item);
+    return;
+  }
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

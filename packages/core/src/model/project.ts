@@ -1,19 +1,23 @@
 /** A project: the experiments of one `project.json`, on any store. */
+import { isAscii } from "node:buffer";
 import { isAbsolute, resolve as resolvePath, sep } from "node:path";
 import { Artifact } from "../artifacts/artifact.js";
 import { writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
-import { decodePythonJson, encodePythonJson } from "../json/index.js";
+import { encodePythonJson } from "../json/index.js";
 import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
 import { assertSafeRelative, joinKey, parentKey } from "../storage/keys.js";
 import { formatLocation, parseLocation } from "../storage/location.js";
 import type { Storage } from "../storage/protocol.js";
 import { getStorage, type StorageSettings } from "../storage/registry.js";
 import { isStorageError } from "../storage/storage-error.js";
-import { parseIsoTimestamp, stamp } from "../time/index.js";
+import { stamp } from "../time/index.js";
 import { slugify } from "../naming/index.js";
 import { Test } from "./experiment-test.js";
 import { defaultAuthor, Experiment, type ExperimentJSON } from "./experiment.js";
-import { commitManifest, type ConflictRetryOptions } from "./manifest-commit.js";
+import type { ConflictRetryOptions } from "./manifest-commit.js";
+import { commitReplacement, commitWithPendingEntries, type CommitContext } from "./manifest-protocol.js";
+import { decodeManifestText, encodeChunk } from "./manifest-text.js";
+import { isCanonicalArtifact, isCanonicalEntry, isWellFormedEntry, parseManifestTime } from "./entry-shape.js";
 import { experimentEntrySchema, validateEntry, type ExperimentEntry } from "./manifest-schema.js";
 import { insortRight } from "./ordering.js";
 import { registry as sharedRegistry, type Registry } from "./registry.js";
@@ -38,7 +42,12 @@ export interface SaveOptions {
   concurrency?: number;
   /** In mode `w`, replace the file even if it changed after it was opened. @default false */
   force?: boolean;
-  /** Bounds of the merge-and-retry loop when other writers save at the same time. */
+  /**
+   * Bounds of the commit loop when other writers save at the same time. By default a
+   * save does not give up: it ends once a committed manifest includes its pending entry.
+   * When a bound is hit the SaveError says so; the entry stays and the next save of any
+   * writer folds it in.
+   */
   retry?: ConflictRetryOptions;
   /** Called after each file is written. */
   onProgress?: (progress: SaveProgress) => void;
@@ -71,6 +80,8 @@ export interface ProjectOpenOptions {
   dependencyRoots?: readonly string[];
 }
 
+const NO_DEPENDENCIES: Map<string, Experiment> = new Map();
+
 interface LoadContext {
   opened: Map<string, Project>;
   stack: Set<string>;
@@ -97,6 +108,8 @@ export class Project {
   #experiments: Experiment[] = [];
   /** Version of the manifest this project last read or wrote (`null`: absent). */
   #manifestVersion: string | null = null;
+  /** Experiments appended or merged in since the last save: the stored manifest may lack them, read-only or not. */
+  #appended = new Set<Experiment>();
   #saving: Promise<unknown> = Promise.resolve();
   #dependencyRoots: string[] = [];
 
@@ -154,6 +167,7 @@ export class Project {
   /** Re-reads the file, replacing the experiments in memory. */
   async load(): Promise<void> {
     await this.#load({ opened: new Map(), stack: new Set([this.#identity()]) });
+    this.#appended.clear();
   }
 
   /**
@@ -174,6 +188,7 @@ export class Project {
   append(experiment: Experiment): void {
     this.#assertWritable("append experiments");
     insortRight(this.#experiments, experiment);
+    this.#appended.add(experiment);
   }
 
   /**
@@ -185,6 +200,8 @@ export class Project {
     const merged = new Project(this.fpath, this.protocol, this.path, this.storage, this.mode, this.author, this.registry);
     merged.#experiments = mergeExperiments(this.#experiments, ...others.map((o) => o.#experiments));
     merged.#manifestVersion = this.#manifestVersion;
+    const own = new Set(this.#experiments);
+    merged.#appended = new Set([...this.#appended, ...merged.#experiments.filter((e) => !own.has(e))]);
     return merged;
   }
 
@@ -252,12 +269,15 @@ export class Project {
   }
 
   /**
-   * Saves: writes every unsaved artifact first, then the manifest, so the
-   * manifest never names a file that is not stored. When another writer saved
-   * in between, their experiments are merged in (newest `last_updated` per
-   * slug) and the save retries. Nothing changes in memory unless it succeeds.
+   * Saves: writes every unsaved artifact first, then commits the manifest, so the
+   * manifest never names a file that is not stored. When other writers save at the
+   * same time, this save first makes its experiments durable in a pending entry
+   * beside the manifest, and is done once a committed manifest includes them,
+   * whoever committed it (docs/concurrency.md); their experiments are merged in
+   * (newest `last_updated` per slug). Nothing changes in memory unless it succeeds.
    *
-   * @throws ReadOnlyError in mode `r`; SaveError when a write fails or retries run out.
+   * @throws ReadOnlyError in mode `r`; SaveError when a write fails, or in mode `w`
+   * when the file changed since it was opened (unless `force`).
    */
   async save(options: SaveOptions = {}): Promise<void> {
     this.#assertWritable("save");
@@ -267,15 +287,18 @@ export class Project {
   }
 
   async #save(options: SaveOptions): Promise<void> {
-    const editable = this.#experiments.filter((e) => !e.readOnly && (e.dirty || e.hasDirtyArtifacts));
+    const writable = this.#experiments.filter((e) => !e.readOnly);
+    const editable = writable.filter((e) => e.dirty || e.hasDirtyArtifacts);
     const stampAuthor = this.mode === "w+" ? new Set(editable.filter((e) => e.dirty)) : new Set<Experiment>();
-    const encode = (list: Experiment[]) =>
-      encodeManifest(
-        list.map((e) => ({ ...e.toJSON(this.#namer), ...(stampAuthor.has(e) ? { last_updated_by: this.author } : {}) })),
-        this.path,
+    const encodeAll = () =>
+      new Map(
+        writable.map((e) => [
+          e,
+          encodeEntry({ ...e.toJSON(this.#namer), ...(stampAuthor.has(e) ? { last_updated_by: this.author } : {}) }, this.path),
+        ]),
       );
     // Encode before writing anything, so an unserialisable value fails the save with no file written.
-    let text = encode(this.#experiments);
+    let fresh = encodeAll();
     const pending: PendingArtifact[] = [];
     for (const e of editable) {
       for (const a of e.artifacts) if (a.dirty) pending.push({ artifact: a, folder: e.path, what: "artifact" });
@@ -284,33 +307,36 @@ export class Project {
     }
     const fnamesBefore = pending.map(({ artifact }) => artifact.fname);
     const files = await writePendingArtifacts(this.storage, pending, options);
+    if (pending.some(({ artifact }, i) => artifact.fname !== fnamesBefore[i])) fresh = encodeAll();
 
-    if (pending.some(({ artifact }, i) => artifact.fname !== fnamesBefore[i])) text = encode(this.#experiments);
-    let merged = this.#experiments;
-    const committed = await commitManifest({
-      storage: this.storage,
-      key: this.path,
-      baseVersion: this.#manifestVersion,
-      text,
-      retry: options.retry,
-      rebase: async (stored) => {
-        if (this.mode === "w" && !options.force) {
-          throw new SaveError(
-            `${formatLocation(this.protocol, this.path)} changed after it was opened in mode "w". Saving would replace someone else's experiments; pass { force: true } to save() to replace it anyway, or open in mode "a" to add to it.`,
-          );
-        }
-        if (this.mode === "w") return text;
-        const theirs = stored === null ? [] : await this.#parse(stored, { opened: new Map(), stack: new Set([this.#identity()]) });
-        merged = mergeExperiments(theirs, this.#experiments);
-        return (text = encode(merged));
-      },
-    });
+    const committed =
+      this.mode === "w"
+        ? await commitReplacement(this.#commitContext(fresh), { force: options.force ?? false, openedVersion: this.#manifestVersion })
+        : await commitWithPendingEntries(this.#commitContext(fresh), {
+            knownVersion: this.#manifestVersion,
+            // Whatever the stored manifest may lack: edited or new experiments, and any appended from elsewhere.
+            changed: this.#experiments.filter((e) => this.#appended.has(e) || (!e.readOnly && fresh.get(e) !== e.savedText)),
+            retry: options.retry,
+          });
     options.onProgress?.({ files: files + 1, totalFiles: pending.length + 1 });
 
     for (const { artifact } of pending) artifact.dirty = false;
     for (const e of editable) e.markSaved(stampAuthor.has(e) ? this.author : undefined);
-    this.#experiments = merged;
+    for (const [e, text] of fresh) e.savedText = text;
+    this.#experiments = committed.experiments;
+    this.#appended.clear();
     this.#manifestVersion = committed.version;
+  }
+
+  #commitContext(fresh: ReadonlyMap<Experiment, string>): CommitContext {
+    return {
+      storage: this.storage,
+      key: this.path,
+      where: formatLocation(this.protocol, this.path),
+      current: this.#experiments,
+      textOf: (e) => fresh.get(e) ?? e.savedText ?? encodeEntry(e.toJSON(this.#namer), this.path),
+      parse: (text) => this.#parse(text, { opened: new Map(), stack: new Set([this.#identity()]) }),
+    };
   }
 
   #namer = (upstream: Experiment): string => {
@@ -343,15 +369,18 @@ export class Project {
       if (isStorageError(err, "NOT_FOUND")) return this.#load(ctx);
       throw err;
     }
-    this.#experiments = await this.#parse(new TextDecoder().decode(data), ctx);
+    this.#experiments = await this.#parse(new TextDecoder().decode(data), ctx, isAscii(data));
     this.#manifestVersion = info.version;
   }
 
-  async #parse(text: string, ctx: LoadContext): Promise<Experiment[]> {
+  /** Decodes a manifest text (a `project.json` or a pending entry) into experiments in Python's order. */
+
+  async #parse(text: string, ctx: LoadContext, ascii = !/[^\x00-\x7f]/.test(text)): Promise<Experiment[]> {
     const where = formatLocation(this.protocol, this.path);
     let entries: unknown;
+    let texts: Array<string | undefined> | null;
     try {
-      entries = decodePythonJson(text);
+      ({ entries, texts } = decodeManifestText(text, ascii));
     } catch (cause) {
       throw new ManifestError(
         `${where} is not valid JSON: ${(cause as Error).message}. Restore it from a backup or fix it by hand; nothing was changed.`,
@@ -361,14 +390,17 @@ export class Project {
     if (!Array.isArray(entries)) throw new ManifestError(`${where} must hold a JSON array of experiments.`);
     const list: Experiment[] = [];
     const pending: Array<{ dependencies: Map<string, Experiment>; refs: string[]; where: string }> = [];
-    for (const [i, raw] of entries.entries()) {
-      const { experiment, dependencyRefs } = this.#experimentFrom(raw, `${where} entry ${i}`);
+    for (let i = 0; i < entries.length; i++) {
+      // Messages are built only when needed: a large project has 100,000 entries.
+      const at = () => `${where} entry ${i}`;
+      const { experiment, dependencyRefs, canonical } = this.#experimentFrom(entries[i], at);
+      // The text it was read from: a read-only experiment is never encoded again, and a writable one is
+      // in a save's pending entry only when its text differs.
+      const chunk = texts?.[i];
+      if (canonical && chunk !== undefined) experiment.savedText = chunk;
       insortRight(list, experiment);
-      pending.push({
-        dependencies: experiment.dependencies as Map<string, Experiment>,
-        refs: dependencyRefs,
-        where: `${where} entry ${i}`,
-      });
+      if (dependencyRefs.length > 0)
+        pending.push({ dependencies: experiment.dependencies as Map<string, Experiment>, refs: dependencyRefs, where: at() });
     }
     // Dependencies resolve once every entry is parsed, so an experiment may depend on another in the same file.
     for (const { dependencies, refs, where: at } of pending) {
@@ -380,29 +412,46 @@ export class Project {
     return list;
   }
 
-  #experimentFrom(raw: unknown, where: string): { experiment: Experiment; dependencyRefs: string[] } {
-    const entry = validateEntry(experimentEntrySchema, raw, where) as ExperimentEntry;
+  #experimentFrom(raw: unknown, at: () => string): { experiment: Experiment; dependencyRefs: string[]; canonical: boolean } {
+    const entry = (isWellFormedEntry(raw) ? raw : validateEntry(experimentEntrySchema, raw, at())) as ExperimentEntry;
     const readOnly = this.mode !== "w+";
     if ((entry.tests?.length ?? 0) > 0 && entry.slug === undefined) {
-      throw new ManifestError(`${where}: an experiment with tests needs an explicit "slug" (its tests' folder is named after it).`);
+      throw new ManifestError(`${at()}: an experiment with tests needs an explicit "slug" (its tests' folder is named after it).`);
     }
-    const createdAt = parseIsoTimestamp(entry.created_at, `${where} created_at`);
+    const createdAt = parseManifestTime(entry.created_at, () => `${at()} created_at`);
     const slug = entry.slug ?? slugify(`${entry.name}-${stamp(createdAt)}`);
-    const experimentPath = joinKey(this.dir, checkedSegment(slug, `${where} slug`));
-    const tests = (entry.tests ?? []).map(
-      (t, j) =>
-        new Test({
-          name: t.name,
-          description: t.description ?? null,
-          metrics: t.metrics ?? {},
-          parameters: t.parameters ?? {},
-          artifacts: (t.artifacts ?? []).map((a, k) => Artifact.fromManifest(a, `${where} test ${j} artifact ${k}`)),
-          path: joinKey(experimentPath, slugify(t.name)),
-          storage: this.storage,
-          readOnly,
-        }),
-    );
-    const dependencies = new Map<string, Experiment>();
+    checkedSegment(slug, () => `${at()} slug`);
+    const where = (entry.tests?.length ?? 0) > 0 || (entry.artifacts?.length ?? 0) > 0 ? at() : "";
+    const experimentPath = (entry.tests?.length ?? 0) > 0 ? joinKey(this.dir, slug) : "";
+    let canonical = isCanonicalEntry(entry as Record<string, unknown>);
+    // An empty list from the decoder is owned by nobody else, so it is used as is.
+    const artifactsOf = (list: unknown[], at: (k: number) => string) =>
+      list.length === 0
+        ? (list as Artifact[])
+        : list.map((a, k) => {
+            const artifact = Artifact.fromManifest(a, at(k));
+            if (canonical && !isCanonicalArtifact(a, artifact.toJSON() as unknown as Record<string, unknown>)) canonical = false;
+            return artifact;
+          });
+    const rawTests = entry.tests ?? [];
+    const tests =
+      rawTests.length === 0
+        ? (rawTests as unknown as Test[])
+        : rawTests.map(
+            (t, j) =>
+              new Test({
+                name: t.name,
+                description: t.description ?? null,
+                metrics: t.metrics ?? {},
+                parameters: t.parameters ?? {},
+                artifacts: artifactsOf(t.artifacts ?? [], (k) => `${where} test ${j} artifact ${k}`),
+                path: joinKey(experimentPath, slugify(t.name)),
+                storage: this.storage,
+                readOnly,
+              }),
+          );
+    // A read-only experiment without dependencies never adds one, so they all share one empty map (100,000 maps less).
+    const dependencies = readOnly && !entry.dependencies?.length ? NO_DEPENDENCIES : new Map<string, Experiment>();
     const author = entry.author ?? defaultAuthor();
     const experiment = new Experiment({
       name: entry.name,
@@ -414,17 +463,17 @@ export class Project {
       metrics: entry.metrics ?? {},
       parameters: entry.parameters ?? {},
       createdAt,
-      lastUpdated: parseIsoTimestamp(entry.last_updated, `${where} last_updated`),
+      lastUpdated: parseManifestTime(entry.last_updated, () => `${at()} last_updated`),
       dependencies,
       shortSlug: entry.short_slug,
       slug,
       tests,
-      artifacts: (entry.artifacts ?? []).map((a, k) => Artifact.fromManifest(a, `${where} artifact ${k}`)),
+      artifacts: artifactsOf(entry.artifacts ?? [], (k) => `${where} artifact ${k}`),
       tags: entry.tags ?? [],
       dirty: false,
       readOnly,
     });
-    return { experiment, dependencyRefs: entry.dependencies ?? [] };
+    return { experiment, dependencyRefs: entry.dependencies ?? [], canonical };
   }
 
   /**
@@ -522,9 +571,9 @@ function stable(value: unknown): unknown {
   return encodePythonJson(value, { sortKeys: true });
 }
 
-function encodeManifest(entries: unknown[], where: string): string {
+function encodeEntry(entry: unknown, where: string): string {
   try {
-    return encodePythonJson(entries, { indent: 4, sortKeys: true });
+    return encodeChunk(entry);
   } catch (cause) {
     throw new SaveError(`Unable to save ${where}: ${(cause as Error).message}. Log only JSON-serialisable values; nothing was written.`, {
       cause,
@@ -532,9 +581,9 @@ function encodeManifest(entries: unknown[], where: string): string {
   }
 }
 
-function checkedSegment(segment: string, what: string): string {
+function checkedSegment(segment: string, what: () => string): string {
   if (segment === "" || segment === "." || segment === ".." || /[/\\\u0000]/.test(segment)) {
-    throw new ManifestError(`${what} ${JSON.stringify(segment)} is not a safe folder name.`);
+    throw new ManifestError(`${what()} ${JSON.stringify(segment)} is not a safe folder name.`);
   }
   return segment;
 }

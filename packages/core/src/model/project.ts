@@ -1,7 +1,7 @@
 /** A project: the experiments of one `project.json`, on any store. */
 import { isAbsolute, resolve as resolvePath, sep } from "node:path";
 import { Artifact } from "../artifacts/artifact.js";
-import { writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
+import { deleteSupersededFiles, writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
 import { decodePythonJson, encodePythonJson } from "../json/index.js";
 import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
 import { assertSafeRelative, joinKey, parentKey } from "../storage/keys.js";
@@ -311,6 +311,7 @@ export class Project {
     for (const e of editable) e.markSaved(stampAuthor.has(e) ? this.author : undefined);
     this.#experiments = merged;
     this.#manifestVersion = committed.version;
+    await deleteSupersededFiles(this.storage, pending, merged);
   }
 
   #namer = (upstream: Experiment): string => {

@@ -50,7 +50,12 @@ async function expectIdentical(...scenarios: Scenario[]): Promise<ScenarioResult
   return results;
 }
 
-const json = (name: string, value: unknown, extra: Partial<ArtifactSpec> = {}): ArtifactSpec => ({ name, handler: "json", value, ...extra });
+const json = (name: string, value: unknown, extra: Partial<ArtifactSpec> = {}): ArtifactSpec => ({
+  name,
+  handler: "json",
+  value,
+  ...extra,
+});
 
 describe("class 1: json writer options", () => {
   it("a string indent indents as Python's json.dump does", async () => {
@@ -170,8 +175,18 @@ describe("class 4: names that stay inside their folder", () => {
 
   it("a repository.json with an entry that would leave its folder opens; only that entry's file is refused", async () => {
     const dir = await root();
-    const entry = (name: string, fname: string) => ({ created_at: "2025-01-20T13:23:30", expiry: null, fname, handler: "json", name, version: 0 });
-    await writeFile(join(dir, "repository.json"), JSON.stringify([entry("ok", "ok.json"), entry("..", "x.json"), entry("bad", "../../x.json")]));
+    const entry = (name: string, fname: string) => ({
+      created_at: "2025-01-20T13:23:30",
+      expiry: null,
+      fname,
+      handler: "json",
+      name,
+      version: 0,
+    });
+    await writeFile(
+      join(dir, "repository.json"),
+      JSON.stringify([entry("ok", "ok.json"), entry("..", "x.json"), entry("bad", "../../x.json")]),
+    );
     await writeFile(join(dir, "ok.json"), "1").catch(() => undefined);
     const repo = await Repository.open(join(dir, "repository.json"), { mode: "r" });
     expect(repo.artifacts).toHaveLength(3);
@@ -210,7 +225,9 @@ describe("class 5: documented or matched differences", () => {
         upstream: [experiment({ name: "feature build" })],
         edit: {
           author: "second",
-          changes: [{ ...experiment({}), slug: "run-20250120132330", at: "2025-01-20T13:30:00", dependencies: ["feature-build-20250120132330"] }],
+          changes: [
+            { ...experiment({}), slug: "run-20250120132330", at: "2025-01-20T13:30:00", dependencies: ["feature-build-20250120132330"] },
+          ],
           add: [],
           save_at: "2025-01-20T13:31:00",
         },

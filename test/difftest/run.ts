@@ -268,7 +268,9 @@ export async function runScenarios(base: string, scenarios: Scenario[]): Promise
     const pyOfTs = pyResave[2 * i + 1]!;
     if (JSON.stringify(pyOwn.outcomes) !== JSON.stringify(tsResaveOutcomes)) {
       classes.add("re-save outcome");
-      details.push(`re-save of Python's files:\n  python:     ${JSON.stringify(pyOwn.outcomes)}\n  typescript: ${JSON.stringify(tsResaveOutcomes)}`);
+      details.push(
+        `re-save of Python's files:\n  python:     ${JSON.stringify(pyOwn.outcomes)}\n  typescript: ${JSON.stringify(tsResaveOutcomes)}`,
+      );
     }
     const pyByPy = await snapshot(join(d, "py-by-py"));
     compareFiles(pyByPy, await snapshot(join(d, "py-by-ts")), allowed, "TypeScript re-save of Python's files", classes, details);
@@ -283,7 +285,9 @@ export async function runScenarios(base: string, scenarios: Scenario[]): Promise
     }
     if (JSON.stringify(pyOfTs.outcomes) !== JSON.stringify(pyOwn.outcomes)) {
       classes.add("re-save outcome");
-      details.push(`Python re-saving TypeScript's files: ${JSON.stringify(pyOfTs.outcomes)} (own files: ${JSON.stringify(pyOwn.outcomes)})`);
+      details.push(
+        `Python re-saving TypeScript's files: ${JSON.stringify(pyOfTs.outcomes)} (own files: ${JSON.stringify(pyOwn.outcomes)})`,
+      );
     }
     compareFiles(expected, tsByPy, allowed, "Python re-save of TypeScript's files", classes, details);
     const documentedOnly = [...classes].every((c) => /^D\d+$/.test(c));

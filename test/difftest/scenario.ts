@@ -76,19 +76,44 @@ export interface Scenario {
 // Building blocks
 
 /** Name fragments: accents, CJK, emoji, punctuation, spaces. */
-const FRAGMENTS = ["run", "Model", "é", "ñandú", "Ünïcødé", "模型", "テスト", "🚀", "😀", "a b", " ", "-", "_", ".", "!?", "(v2)", "#1", "ß", "Δt", "x/y", "0"];
+const FRAGMENTS = [
+  "run",
+  "Model",
+  "é",
+  "ñandú",
+  "Ünïcødé",
+  "模型",
+  "テスト",
+  "🚀",
+  "😀",
+  "a b",
+  " ",
+  "-",
+  "_",
+  ".",
+  "!?",
+  "(v2)",
+  "#1",
+  "ß",
+  "Δt",
+  "x/y",
+  "0",
+];
 
 const text = (max = 4) => fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: max }).map((parts) => parts.join(""));
 
 /** Keys of metrics and parameters: the fragments plus a few that are special in JavaScript. */
-const key = fc.oneof({ weight: 6, arbitrary: text(3) }, fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "10", "2"));
+const key = fc.oneof(
+  { weight: 6, arbitrary: text(3) },
+  fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "10", "2"),
+);
 
 /** Floats over the whole range: subnormals, integral floats, signed zero, NaN and infinities. */
 const float = fc.oneof(
   fc.double().map((x) => (Number.isInteger(x) ? new PyFloat(x) : x)),
-  fc.constantFrom(5e-324, 2.2250738585072014e-308, 1e-5, 0.1, 1e16, 1.7976931348623157e308, 1e22, 123456789012345680000).map((x) =>
-    Number.isInteger(x) ? new PyFloat(x) : x,
-  ),
+  fc
+    .constantFrom(5e-324, 2.2250738585072014e-308, 1e-5, 0.1, 1e16, 1.7976931348623157e308, 1e22, 123456789012345680000)
+    .map((x) => (Number.isInteger(x) ? new PyFloat(x) : x)),
   fc.integer({ min: -1000, max: 1000 }).map((x) => new PyFloat(x)),
   fc.constant(new PyFloat(-0)),
 );
@@ -153,37 +178,42 @@ const yamlWriter = fc.record(
 );
 
 /** A csv table as `{ columns: { name: values } }` with one pyarrow type per column. */
-const csvValue = fc.integer({ min: 1, max: 4 }).chain((rows) =>
-  fc
-    .uniqueArray(
-      fc.tuple(
-        fc.constantFrom("id", "score", "label", "flag", "ñame", "列"),
-        fc.constantFrom<"int" | "double" | "string" | "bool">("int", "double", "string", "bool"),
-      ),
-      { minLength: 1, maxLength: 4, selector: ([n]) => n },
-    )
-    .chain((cols) =>
-      fc
-        .tuple(
-          ...cols.map(([, type]) =>
-            fc.array(
-              type === "int"
-                ? fc.integer({ min: -1e6, max: 1e6 })
-                : type === "double"
-                  ? fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((x) => !Number.isInteger(x))
-                  : type === "bool"
-                    ? fc.boolean()
-                    : fc.constantFrom("a", "b c", "é", "模型", "x,y", 'q"d'),
-              { minLength: rows, maxLength: rows },
+const csvValue = fc
+  .integer({ min: 1, max: 4 })
+  .chain((rows) =>
+    fc
+      .uniqueArray(
+        fc.tuple(
+          fc.constantFrom("id", "score", "label", "flag", "ñame", "列"),
+          fc.constantFrom<"int" | "double" | "string" | "bool">("int", "double", "string", "bool"),
+        ),
+        { minLength: 1, maxLength: 4, selector: ([n]) => n },
+      )
+      .chain((cols) =>
+        fc
+          .tuple(
+            ...cols.map(([, type]) =>
+              fc.array(
+                type === "int"
+                  ? (fc.integer({ min: -1e6, max: 1e6 }) as fc.Arbitrary<unknown>)
+                  : type === "double"
+                    ? (fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((x) => !Number.isInteger(x)) as fc.Arbitrary<unknown>)
+                    : type === "bool"
+                      ? (fc.boolean() as fc.Arbitrary<unknown>)
+                      : (fc.constantFrom("a", "b c", "é", "模型", "x,y", 'q"d') as fc.Arbitrary<unknown>),
+                { minLength: rows, maxLength: rows },
+              ),
             ),
-          ),
-        )
-        .map((values) => ({ columns: Object.fromEntries(cols.map(([n], i) => [n, values[i]])) })),
-    ),
-);
+          )
+          .map((values) => ({ columns: Object.fromEntries(cols.map(([n], i) => [n, values[i]])) })),
+      ),
+  );
 
 const artifactBody = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ handler: fc.constant("json" as const), value: json, writer: fc.option(jsonWriter, { nil: undefined }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ handler: fc.constant("json" as const), value: json, writer: fc.option(jsonWriter, { nil: undefined }) }),
+  },
   fc.record({ handler: fc.constant("yaml" as const), value: yamlValue, writer: fc.option(yamlWriter, { nil: undefined }) }),
   fc.record({ handler: fc.constant("csv" as const), value: csvValue, writer: fc.constant(undefined) }),
 );
@@ -224,23 +254,25 @@ const change = fc.record({
 });
 
 const experiments = (base: string, max: number, deps: string[]) =>
-  fc.array(
-    fc.record({
-      name: fc.oneof(text(3), fc.constantFrom("run", "run")),
-      at: clock(),
-      updated: clock(),
-      change,
-      dependencies: deps.length ? fc.subarray(deps, { maxLength: Math.min(2, deps.length) }) : fc.constant([] as string[]),
-    }),
-    { minLength: 1, maxLength: max },
-  ).map((list) => {
-    let t = 0;
-    return list.map(({ name, at, updated, change: c, dependencies }): ExperimentSpec => {
-      t += at;
-      const start = addSeconds(base, t);
-      return clean({ ...c, name, at: start, updated: addSeconds(start, updated), dependencies });
+  fc
+    .array(
+      fc.record({
+        name: fc.oneof(text(3), fc.constantFrom("run", "run")),
+        at: clock(),
+        updated: clock(),
+        change,
+        dependencies: deps.length ? fc.subarray(deps, { maxLength: Math.min(2, deps.length) }) : fc.constant([] as string[]),
+      }),
+      { minLength: 1, maxLength: max },
+    )
+    .map((list) => {
+      let t = 0;
+      return list.map(({ name, at, updated, change: c, dependencies }): ExperimentSpec => {
+        t += at;
+        const start = addSeconds(base, t);
+        return clean({ ...c, name, at: start, updated: addSeconds(start, updated), dependencies });
+      });
     });
-  });
 
 /** The random scenario. */
 export const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...BASES).chain((base) =>
@@ -260,7 +292,7 @@ export const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...BASES).chain(
             dependencies: [],
           })),
         ),
-        { nil: [] },
+        { nil: [] as ExperimentSpec[] },
       ),
       editKind: fc.constantFrom("none", "edit", "edit"),
       repoKind: fc.constantFrom("none", "plain", "release", "minimal"),
@@ -272,30 +304,38 @@ export const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...BASES).chain(
         const editArb =
           editKind === "none"
             ? fc.constant(null)
-            : fc.record({
-                author: fc.constantFrom("difftest", "second author"),
-                changes: fc.array(
-                  fc.record({ index: fc.nat(exps.length - 1), dt: fc.integer({ min: 41, max: 45 }), change, overwrite: fc.boolean() }),
-                  { maxLength: 2 },
-                ),
-                add: fc.option(experiments(addSeconds(base, 50), 1, []), { nil: [] }),
-              }).map(({ author, changes, add }) => ({
-                author,
-                changes: changes.map(({ index, dt, change: c, overwrite }) => {
-                  const target = exps[index]!;
-                  // Overwrite an artifact the experiment already has, keeping or changing its file name.
-                  const own = target.artifacts[0];
-                  const extra: ArtifactSpec[] =
-                    overwrite && own ? [{ ...own, value: { replaced: dt }, handler: "json", writer: undefined, overwrite: true }] : [];
-                  return clean({ ...c, artifacts: [...c.artifacts.filter((a) => a.name !== own?.name), ...extra], dependencies: [], slug: slugOf(target), at: addSeconds(base, dt) });
-                }),
-                add,
-                save_at: addSeconds(base, 60),
-              }));
+            : fc
+                .record({
+                  author: fc.constantFrom("difftest", "second author"),
+                  changes: fc.array(
+                    fc.record({ index: fc.nat(exps.length - 1), dt: fc.integer({ min: 41, max: 45 }), change, overwrite: fc.boolean() }),
+                    { maxLength: 2 },
+                  ),
+                  add: fc.option(experiments(addSeconds(base, 50), 1, []), { nil: [] }),
+                })
+                .map(({ author, changes, add }) => ({
+                  author,
+                  changes: changes.map(({ index, dt, change: c, overwrite }) => {
+                    const target = exps[index]!;
+                    // Overwrite an artifact the experiment already has, keeping or changing its file name.
+                    const own = target.artifacts[0];
+                    const extra: ArtifactSpec[] =
+                      overwrite && own ? [{ ...own, value: { replaced: dt }, handler: "json", writer: undefined, overwrite: true }] : [];
+                    return clean({
+                      ...c,
+                      artifacts: [...c.artifacts.filter((a) => a.name !== own?.name), ...extra],
+                      dependencies: [],
+                      slug: slugOf(target),
+                      at: addSeconds(base, dt),
+                    });
+                  }),
+                  add,
+                  save_at: addSeconds(base, 60),
+                }));
         const repoArb = repoKind === "none" ? fc.constant(null) : repository(base, exps, repoKind);
-        return fc.record({ edit: editArb, repository: repoArb }).map(
-          ({ edit, repository: repo }): Scenario => ({ upstream, experiments: exps, save_at: saveAt, edit, repository: repo }),
-        );
+        return fc
+          .record({ edit: editArb, repository: repoArb })
+          .map(({ edit, repository: repo }): Scenario => ({ upstream, experiments: exps, save_at: saveAt, edit, repository: repo }));
       });
     }),
 );
@@ -305,14 +345,26 @@ function repository(base: string, exps: ExperimentSpec[], kind: string): fc.Arbi
     text(2).filter((n) => n !== "." && n !== ".."),
     fc.constantFrom("a\tb", "back\\slash", "line\nbreak", "C:drive", "50%2e"),
   );
-  const promotable = exps.flatMap((e) => e.artifacts.filter((a) => !a.fname?.includes("/")).map((a) => ({ slug: slugOf(e), artifact: a.name })));
+  const promotable = exps.flatMap((e) =>
+    e.artifacts.filter((a) => !a.fname?.includes("/")).map((a) => ({ slug: slugOf(e), artifact: a.name })),
+  );
   return fc
     .record({
       versions: fc.array(
-        fc.record({ name: repoName, body: artifactBody, dt: fc.constantFrom(0, 0, 1, 2), fname: fc.option(fname.filter((f) => !f.includes("/")), { nil: undefined, freq: 4 }) }),
+        fc.record({
+          name: repoName,
+          body: artifactBody,
+          dt: fc.constantFrom(0, 0, 1, 2),
+          fname: fc.option(
+            fname.filter((f) => !f.includes("/")),
+            { nil: undefined, freq: 4 },
+          ),
+        }),
         { maxLength: 4 },
       ),
-      promotions: promotable.length ? fc.subarray(promotable, { maxLength: Math.min(2, promotable.length) }) : fc.constant([]),
+      promotions: promotable.length
+        ? fc.subarray(promotable, { maxLength: Math.min(2, promotable.length) })
+        : fc.constant<Array<{ slug: string; artifact: string }>>([]),
       expiries: fc.array(fc.record({ pick: fc.nat(), dt: fc.integer({ min: -5, max: 100 }) }), { maxLength: kind === "plain" ? 2 : 0 }),
     })
     .map(({ versions, promotions, expiries }) => {

@@ -17,7 +17,17 @@ const repositoryFixture = readFileSync(new URL("repository.json", FIXTURES), "ut
 const HOSTILE_PATHS = ["../escape.json", "a/../../escape.json", "..", ".", "/etc/passwd", "a\u0000b", "a//b", "", "a/./b"];
 
 /** Names that look special elsewhere but stay inside their folder on POSIX disks and object stores (Python accepts them). */
-const POSIX_SAFE_PATHS = ["C:\\Windows\\evil", "a\\..\\b", "%2e%2e/escape", "a%2fb", "..%5cescape", "C:a.json", "50%2e.json", "a\tb", "a\nb"];
+const POSIX_SAFE_PATHS = [
+  "C:\\Windows\\evil",
+  "a\\..\\b",
+  "%2e%2e/escape",
+  "a%2fb",
+  "..%5cescape",
+  "C:a.json",
+  "50%2e.json",
+  "a\tb",
+  "a\nb",
+];
 
 let n = 0;
 const freshRoot = () => `memory://hostile-${process.pid}-${++n}`;
@@ -109,14 +119,17 @@ describe("hostile names from a loaded manifest", () => {
     },
   );
 
-  it.each(HOSTILE_PATHS.filter((p) => p !== ""))("opens a repository with an entry named %j but refuses that entry's file", async (name) => {
-    const entries = JSON.parse(repositoryFixture) as Array<Record<string, unknown>>;
-    entries[0]!.name = name;
-    const root = freshRoot();
-    await put(`${root}/repository.json`, JSON.stringify(entries));
-    const repo = await Repository.open(`${root}/repository.json`, { mode: "r" });
-    await expect(repo.loadArtifact(name, { version: entries[0]!.version as number })).rejects.toBeInstanceOf(UnsafePathError);
-  });
+  it.each(HOSTILE_PATHS.filter((p) => p !== ""))(
+    "opens a repository with an entry named %j but refuses that entry's file",
+    async (name) => {
+      const entries = JSON.parse(repositoryFixture) as Array<Record<string, unknown>>;
+      entries[0]!.name = name;
+      const root = freshRoot();
+      await put(`${root}/repository.json`, JSON.stringify(entries));
+      const repo = await Repository.open(`${root}/repository.json`, { mode: "r" });
+      await expect(repo.loadArtifact(name, { version: entries[0]!.version as number })).rejects.toBeInstanceOf(UnsafePathError);
+    },
+  );
 });
 
 describe("random and mutated manifests", () => {

@@ -201,7 +201,11 @@ export async function writePendingArtifacts(
 export async function deleteSupersededFiles(
   storage: Storage,
   pending: readonly PendingArtifact[],
-  saved: ReadonlyArray<{ path: string; artifacts: readonly Artifact[]; tests: ReadonlyArray<{ path: string; artifacts: readonly Artifact[] }> }>,
+  saved: ReadonlyArray<{
+    path: string;
+    artifacts: readonly Artifact[];
+    tests: ReadonlyArray<{ path: string; artifacts: readonly Artifact[] }>;
+  }>,
 ): Promise<void> {
   const named = new Set<string>();
   for (const e of saved) {

@@ -51,8 +51,7 @@ export function logInto(
       else artifact.supersedes = stored;
     }
     list[index] = artifact;
-  }
-  else list.push(artifact);
+  } else list.push(artifact);
   warnOutputOnly(artifact, "logged");
   return artifact;
 }

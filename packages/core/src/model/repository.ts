@@ -421,7 +421,11 @@ export class Repository {
 
   #fileKey(artifact: Artifact): string {
     const entry = `version ${artifact.version} of artifact ${JSON.stringify(artifact.name)} in ${this.#where()}`;
-    return safeJoin(joinKey(this.dir, assertSafeRelative(artifact.name, `the name of ${entry}`)), artifact.fname, `the file name of ${entry}`);
+    return safeJoin(
+      joinKey(this.dir, assertSafeRelative(artifact.name, `the name of ${entry}`)),
+      artifact.fname,
+      `the file name of ${entry}`,
+    );
   }
 
   #nextVersion(name: string): number {

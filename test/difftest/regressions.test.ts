@@ -3,14 +3,26 @@
  * hand-written scenario through Python lazyscribe and this library (./run.ts: same
  * files byte for byte, then each side re-saves the other's), plus the behaviour itself.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseIsoTimestamp, parseVersionString, Project, PyFloat, Repository, setClock, stamp, UnsafePathError } from "@lazyscribe/core";
 import "@lazyscribe/local";
-import { runScenarios, type ScenarioResult } from "./run.js";
+import { PYTHON, runScenarios, type ScenarioResult } from "./run.js";
 import type { ArtifactSpec, ExperimentSpec, Scenario } from "./scenario.js";
+
+/** Python lazyscribe with its real clock: an experiment logged inside another. */
+const NESTED_PY = `
+import json
+from lazyscribe import Project
+project = Project("project.json", mode="w", author="a")
+with project.log("outer"):
+    with project.log("inner"):
+        pass
+print(json.dumps([e.name for e in project.experiments]))
+`;
 
 const roots: string[] = [];
 afterAll(async () => Promise.all(roots.map((r) => rm(r, { recursive: true, force: true }))));
@@ -197,6 +209,36 @@ describe("class 4: names that stay inside their folder", () => {
 });
 
 describe("class 5: documented or matched differences", () => {
+  it("an experiment logged inside another in the same millisecond sorts after it, as with Python's microsecond clock", async () => {
+    const python = spawnSync(PYTHON, ["-c", NESTED_PY], { cwd: await root(), encoding: "utf8" });
+    expect(python.stderr).toBe("");
+    expect(python.stdout.trim()).toBe('["outer", "inner"]');
+    let sameMillisecond = 0;
+    for (let run = 0; run < 200 && sameMillisecond < 3; run++) {
+      const project = await Project.open(join(await root(), "project.json"), { mode: "w", author: "a" });
+      await project.log("outer", async () => {
+        await project.log("inner", () => {});
+      });
+      const [first, second] = project.experiments;
+      expect([first!.name, second!.name]).toEqual(["outer", "inner"]);
+      if (first!.createdAt.getTime() === second!.createdAt.getTime()) sameMillisecond++;
+    }
+    expect(sameMillisecond).toBeGreaterThan(0);
+  });
+
+  it("under a frozen clock the two tie, and the one appended first stays first, as in Python", async () => {
+    const restore = setClock(() => new Date("2025-01-20T13:23:30Z"));
+    try {
+      const project = await Project.open(join(await root(), "project.json"), { mode: "w", author: "a" });
+      await project.log("outer", async () => {
+        await project.log("inner", () => {});
+      });
+      expect(project.experiments.map((e) => e.name)).toEqual(["inner", "outer"]);
+    } finally {
+      restore();
+    }
+  });
+
   it("addDependency changes neither last_updated nor the unsaved state (Python's dependencies[k] = up)", async () => {
     const dir = await root();
     const restore = setClock(() => new Date("2025-01-20T13:23:30Z"));

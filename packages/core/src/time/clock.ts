@@ -5,11 +5,39 @@
  */
 import { InvalidVersionError, ManifestError } from "../errors.js";
 
-let clock: () => Date = () => new Date();
+/**
+ * Order of the system clock's readings within one millisecond. Python's clock has
+ * microseconds, so two experiments created in the same millisecond still sort in
+ * creation order there; `Date` would tie them. Readings of a replaced (for example
+ * frozen) clock carry no rank, so they tie exactly as Python's frozen clock does.
+ */
+const subMillisecondRank = new WeakMap<Date, number>();
+let lastMillisecond = Number.NaN;
+let rankInMillisecond = 0;
+
+function systemClock(): Date {
+  const date = new Date();
+  const ms = date.getTime();
+  rankInMillisecond = ms === lastMillisecond ? rankInMillisecond + 1 : 0;
+  lastMillisecond = ms;
+  if (rankInMillisecond > 0) subMillisecondRank.set(date, rankInMillisecond);
+  return date;
+}
+
+let clock: () => Date = systemClock;
 
 /** The current time from the library clock. */
 export function now(): Date {
   return clock();
+}
+
+/**
+ * Compares two times as Python compares its microsecond datetimes: by
+ * millisecond, then, for readings of the system clock within one millisecond, by
+ * the order they were read in. Negative when `a` is earlier.
+ */
+export function compareTimes(a: Date, b: Date): number {
+  return a.getTime() - b.getTime() || (subMillisecondRank.get(a) ?? 0) - (subMillisecondRank.get(b) ?? 0);
 }
 
 /**

@@ -296,8 +296,8 @@ describe("class 5: documented or matched differences", () => {
         },
       }),
     ]);
-    // Same bytes as Python everywhere, except that Python keeps g's replaced file (D15).
-    expect(r!.classes).toEqual(["D15"]);
+    // Same bytes as Python everywhere, except that Python keeps g's replaced file (D14).
+    expect(r!.classes).toEqual(["D14"]);
     expect(r!.details).toEqual([]);
     const dir = await root();
     const restore = setClock(() => new Date("2025-01-20T13:23:30Z"));

@@ -121,12 +121,12 @@ function expectedDifferences(sc: Scenario): Set<string> {
   for (const c of sc.edit?.changes ?? []) claimAll(c.slug, String(slugs.lastIndexOf(c.slug)), c, c.at);
   (sc.edit?.add ?? []).forEach((e, i) => claimAll(slugOf(e), `add${i}`, e, e.updated));
   for (const v of sc.repository?.versions ?? []) claim(`repo/${v.name}`, "repo", v, v.at);
-  // D15: an overwrite that changes an artifact's file name leaves the old file in Python only.
-  if (sc.edit?.changes.some((c) => c.artifacts.some((a) => a.overwrite))) out.add("D15");
-  // D17: an artifact named "." or ".." promoted into a repository (Python writes beside repository.json or above it).
-  if (sc.repository?.promotions.some((p) => p.artifact === "." || p.artifact === "..")) out.add("D17");
-  // D16: Python cannot build a minimal repository from a release with no artifacts.
-  if (sc.repository?.release?.minimal) out.add("D16");
+  // D14: an overwrite that changes an artifact's file name leaves the old file in Python only.
+  if (sc.edit?.changes.some((c) => c.artifacts.some((a) => a.overwrite))) out.add("D14");
+  // D16: an artifact named "." or ".." promoted into a repository (Python writes beside repository.json or above it).
+  if (sc.repository?.promotions.some((p) => p.artifact === "." || p.artifact === "..")) out.add("D16");
+  // D15: Python cannot build a minimal repository from a release with no artifacts.
+  if (sc.repository?.release?.minimal) out.add("D15");
   return out;
 }
 
@@ -148,12 +148,12 @@ function compareFiles(a: Files, b: Files, allowed: Set<string>, label: string, c
     const y = b.get(path);
     if (x && y && x.equals(y)) continue;
     const area = path.split("/")[0]!;
-    if (allowed.has("D5") || allowed.has("D17")) {
-      classes.add(allowed.has("D5") ? "D5" : "D17");
+    if (allowed.has("D5") || allowed.has("D16")) {
+      classes.add(allowed.has("D5") ? "D5" : "D16");
       continue;
     }
-    if (allowed.has("D15") && area === "proj" && x && !y && !path.endsWith("project.json")) {
-      classes.add("D15");
+    if (allowed.has("D14") && area === "proj" && x && !y && !path.endsWith("project.json")) {
+      classes.add("D14");
       continue;
     }
     const kind = path.endsWith("project.json")
@@ -239,17 +239,17 @@ export async function runScenarios(base: string, scenarios: Scenario[]): Promise
       classes.add("typescript crash");
       details.push(`typescript crashed: ${ts}`);
     } else if (
-      allowed.has("D16") &&
+      allowed.has("D15") &&
       py.outcomes!.at(-1) === "FileNotFoundError" &&
       ts.at(-1) === "ok" &&
       JSON.stringify(py.outcomes!.slice(0, -1)) === JSON.stringify(ts.slice(0, -1)) &&
       !pyFilesHaveMinimal(await snapshot(join(d, "py")))
     ) {
-      classes.add("D16");
+      classes.add("D15");
       await rm(join(d, "ts", "minimal"), { recursive: true, force: true });
       await rm(join(d, "ts-by-py", "minimal"), { recursive: true, force: true });
-    } else if (allowed.has("D17")) {
-      classes.add("D17");
+    } else if (allowed.has("D16")) {
+      classes.add("D16");
     } else if (JSON.stringify(py.outcomes) !== JSON.stringify(ts)) {
       classes.add("outcome");
       details.push(`outcomes differ:\n  python:     ${JSON.stringify(py.outcomes)}\n  typescript: ${JSON.stringify(ts)}`);

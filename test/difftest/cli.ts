@@ -15,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: String(Date.now() % 2 ** 31) },
     shrink: { type: "boolean", default: false },
     show: { type: "string" },
+    only: { type: "string" },
   },
 });
 const n = Number(values.n);
@@ -25,7 +26,9 @@ if (values.show !== undefined) {
   console.log(scenarioText(fc.sample(scenario, { numRuns: i + 1, seed })[i]!));
   process.exit(0);
 }
-const summary = await runDifftest({ n, seed });
+// --only 3,17 reruns just those scenarios of the seed.
+const only = values.only?.split(",").map(Number);
+const summary = await runDifftest({ n, seed, only });
 console.log(`seed ${seed}: ${summary.scenarios} scenarios in ${summary.seconds.toFixed(1)} s`);
 console.log(`  byte-identical (after both re-saves): ${summary.identical}`);
 console.log(`  documented differences only:          ${summary.documented}`);

@@ -117,8 +117,11 @@ function expectedDifferences(sc: Scenario): Set<string> {
   };
   const slugs = sc.experiments.map((e) => slugOf(e));
   sc.experiments.forEach((e, i) => claimAll(slugs[i]!, String(i), e, e.updated));
-  // An edit changes the newest experiment with the slug (Python's project[slug], TypeScript's get).
-  for (const c of sc.edit?.changes ?? []) claimAll(c.slug, String(slugs.lastIndexOf(c.slug)), c, c.at);
+  // An edit changes the last experiment with the slug in the file's order (Python's project[slug], TypeScript's get):
+  // the one updated last, and of those the one logged last.
+  const newest = (slug: string) =>
+    sc.experiments.reduce((best, e, i) => (slugs[i] === slug && (best < 0 || e.updated >= sc.experiments[best]!.updated) ? i : best), -1);
+  for (const c of sc.edit?.changes ?? []) claimAll(c.slug, String(newest(c.slug)), c, c.at);
   (sc.edit?.add ?? []).forEach((e, i) => claimAll(slugOf(e), `add${i}`, e, e.updated));
   for (const v of sc.repository?.versions ?? []) claim(`repo/${v.name}`, "repo", v, v.at);
   // D14: an overwrite that changes an artifact's file name leaves the old file in Python only.
@@ -171,9 +174,10 @@ function compareFiles(a: Files, b: Files, allowed: Set<string>, label: string, c
 }
 
 /** Runs scenarios `0 .. n-1` of `seed` through both libraries and compares them. */
-export async function runDifftest(options: { n: number; seed: number; keep?: boolean }): Promise<DifftestSummary> {
+export async function runDifftest(options: { n: number; seed: number; keep?: boolean; only?: number[] }): Promise<DifftestSummary> {
   const started = Date.now();
-  const scenarios = fc.sample(scenario, { numRuns: options.n, seed: options.seed });
+  const all = fc.sample(scenario, { numRuns: options.only ? Math.max(...options.only) + 1 : options.n, seed: options.seed });
+  const scenarios = options.only ? options.only.map((i) => all[i]!) : all;
   const base = await mkdtemp(join(tmpdir(), "lazyscribe-difftest-"));
   try {
     const results = await runScenarios(base, scenarios);

@@ -25,6 +25,11 @@ describe("writeArrowCsv", () => {
     expect(writeArrowCsv([{ f: new PyFloat(1) }, { f: 2.5 }])).toBe('"f"\n1\n2.5\n');
   });
 
+  it("reads row objects by own keys only (a missing constructor or __proto__ column is null)", () => {
+    const rows = [JSON.parse('{"__proto__": 1, "constructor": 2}') as object, { x: 3 }];
+    expect(writeArrowCsv(rows)).toBe('"__proto__","constructor","x"\n1,2,\n,,3\n');
+  });
+
   it("refuses mixed columns", () => {
     expect(() => writeArrowCsv([{ a: 1 }, { a: "x" }])).toThrow(/mixes/);
   });

@@ -81,7 +81,9 @@ function toTable(value: unknown): CsvTable {
         columns.push(key);
       }
     }
-    return { columns, rows: value.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? null)) };
+    // Own keys only: a row without a "constructor" or "__proto__" column must not read Object.prototype's.
+    const cell = (r: object, c: string) => (Object.hasOwn(r, c) ? ((r as Record<string, unknown>)[c] ?? null) : null);
+    return { columns, rows: value.map((r) => columns.map((c) => cell(r as object, c))) };
   }
   if (typeof value === "object" && value !== null && Array.isArray((value as CsvTable).columns) && Array.isArray((value as CsvTable).rows))
     return value as CsvTable;

@@ -90,6 +90,12 @@ function notStored(cause: unknown, key: string, artifact: Artifact): unknown {
  */
 export async function writeNewArtifactFile(storage: Storage, folder: string, artifact: Artifact, what: string): Promise<void> {
   const original = artifact.fname;
+  if (artifact.replacesStoredFile) {
+    // An overwrite of a stored artifact under the same name: replace its file, as Python does.
+    await writeArtifactFile(storage, safeJoin(folder, original, `file name of ${what} "${artifact.name}"`), artifact, what);
+    warnOutputOnly(artifact, "saved");
+    return;
+  }
   for (let n = 1; n <= 100; n++) {
     const fname = n === 1 ? original : withSuffix(original, n);
     try {
@@ -164,13 +170,53 @@ export async function writePendingArtifacts(
   const limit = pLimit(options.concurrency ?? 8);
   const totalFiles = pending.length + 1;
   let files = 0;
-  await Promise.all(
-    pending.map(({ artifact, folder, what }) =>
-      limit(async () => {
-        await writeNewArtifactFile(storage, folder, artifact, what);
-        options.onProgress?.({ files: ++files, totalFiles });
-      }),
-    ),
-  );
+  // Artifacts aiming at the same file are written one after the other in list (logging) order, so the
+  // earlier keeps the name and the later gets the `-2` suffix on every run; the rest go concurrently.
+  const rounds: PendingArtifact[][] = [];
+  const seen = new Map<string, number>();
+  for (const item of pending) {
+    const key = `${item.folder}\u0000${item.artifact.fname}`;
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(item);
+  }
+  for (const round of rounds) {
+    await Promise.all(
+      round.map(({ artifact, folder, what }) =>
+        limit(async () => {
+          await writeNewArtifactFile(storage, folder, artifact, what);
+          options.onProgress?.({ files: ++files, totalFiles });
+        }),
+      ),
+    );
+  }
   return files;
+}
+
+/**
+ * After a save, deletes the files of stored artifacts that an `overwrite` replaced under another
+ * file name, unless the saved experiments still name that file (a concurrent writer's copy won the
+ * merge). Best effort: a failed delete leaves an unnamed file behind, never a broken manifest.
+ */
+export async function deleteSupersededFiles(
+  storage: Storage,
+  pending: readonly PendingArtifact[],
+  saved: ReadonlyArray<{
+    path: string;
+    artifacts: readonly Artifact[];
+    tests: ReadonlyArray<{ path: string; artifacts: readonly Artifact[] }>;
+  }>,
+): Promise<void> {
+  const named = new Set<string>();
+  for (const e of saved) {
+    for (const a of e.artifacts) named.add(`${e.path}\u0000${a.fname}`);
+    for (const t of e.tests) for (const a of t.artifacts) named.add(`${t.path}\u0000${a.fname}`);
+  }
+  for (const { artifact, folder, what } of pending) {
+    const old = artifact.supersedes;
+    if (old === undefined) continue;
+    artifact.supersedes = undefined;
+    if (named.has(`${folder}\u0000${old}`)) continue;
+    await storage.delete(safeJoin(folder, old, `file name of ${what} "${artifact.name}"`)).catch(() => undefined);
+  }
 }

@@ -82,6 +82,13 @@ export class Artifact {
   dirty: boolean;
   /** Handler-specific fields written to the manifest (for example `python_version`). */
   readonly fields: Readonly<Record<string, JsonValue>>;
+  /**
+   * @internal Set when this artifact replaced a stored one with the same file name
+   * (`overwrite`): the save rewrites that file instead of writing beside it.
+   */
+  replacesStoredFile = false;
+  /** @internal File name of the stored artifact this one replaced under another name; deleted after the save. */
+  supersedes: string | undefined = undefined;
 
   constructor(init: ArtifactInit) {
     const handler = findHandler(init.handler);

@@ -21,8 +21,10 @@ export const jsonHandler: ArtifactHandler<unknown> = {
 function toJsonOptions(options: Record<string, unknown>): PythonJsonEncodeOptions {
   const pick = (a: string, b: string) => options[a] ?? options[b];
   const out: PythonJsonEncodeOptions = {};
-  const indent = pick("indent", "indent");
-  if (typeof indent === "number") out.indent = indent;
+  const indent = options.indent;
+  // Python's json.dump takes a number of spaces or the indentation text itself (and a bool as 0 or 1).
+  if (typeof indent === "number" || typeof indent === "string") out.indent = indent;
+  else if (typeof indent === "boolean") out.indent = Number(indent);
   const sortKeys = pick("sortKeys", "sort_keys");
   if (typeof sortKeys === "boolean") out.sortKeys = sortKeys;
   const ensureAscii = pick("ensureAscii", "ensure_ascii");

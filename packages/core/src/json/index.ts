@@ -15,6 +15,7 @@ export {
   markFloat,
   MAX_JSON_DEPTH,
   PyFloat,
+  setOwnKey,
   unmarkFloat,
 } from "./python-json.js";
 export type { JsonContainerKey, PythonJsonEncodeOptions } from "./python-json.js";

@@ -499,6 +499,14 @@ function isIndexKey(key: string): boolean {
   return Number(key) < 4294967295;
 }
 
+/**
+ * Sets `obj[key] = value` as plain data: a `__proto__` key becomes an ordinary own
+ * property (as in Python's dicts) instead of replacing the object's prototype.
+ */
+export function setOwnKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  defineOwn(obj, key, value);
+}
+
 function defineOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") {
     // Plain assignment would set the prototype; Python treats it as an ordinary key.

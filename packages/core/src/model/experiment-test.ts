@@ -2,7 +2,7 @@
 import type { Readable } from "node:stream";
 import type { Artifact, ArtifactMetadata } from "../artifacts/artifact.js";
 import type { LoadArtifactOptions } from "../artifacts/artifact-io.js";
-import { unmarkFloat } from "../json/index.js";
+import { setOwnKey, unmarkFloat } from "../json/index.js";
 import { InvalidStateError, ReadOnlyError } from "../errors.js";
 import type { Storage } from "../storage/protocol.js";
 import { now } from "../time/index.js";
@@ -76,14 +76,14 @@ export class Test {
   /** Records a metric (overwrites). */
   logMetric(name: string, value: unknown): void {
     this.#assertWritable();
-    this.#metrics[name] = value;
+    setOwnKey(this.#metrics, name, value);
     unmarkFloat(this.#metrics, name);
   }
 
   /** Records a parameter (overwrites). */
   logParameter(name: string, value: unknown): void {
     this.#assertWritable();
-    this.#parameters[name] = value;
+    setOwnKey(this.#parameters, name, value);
     unmarkFloat(this.#parameters, name);
   }
 

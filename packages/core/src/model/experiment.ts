@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import type { Readable } from "node:stream";
 import type { Artifact, ArtifactMetadata } from "../artifacts/artifact.js";
 import type { LoadArtifactOptions } from "../artifacts/artifact-io.js";
-import { unmarkFloat } from "../json/index.js";
+import { setOwnKey, unmarkFloat } from "../json/index.js";
 import { slugify } from "../naming/index.js";
 import { InvalidArgumentError, ReadOnlyError } from "../errors.js";
 import { joinKey, parentKey } from "../storage/keys.js";
@@ -169,14 +169,14 @@ export class Experiment {
   /** Records a metric (overwrites). */
   logMetric(name: string, value: unknown): void {
     this.#touch();
-    this.#metrics[name] = value;
+    setOwnKey(this.#metrics, name, value);
     unmarkFloat(this.#metrics, name);
   }
 
   /** Records a parameter (overwrites). */
   logParameter(name: string, value: unknown): void {
     this.#touch();
-    this.#parameters[name] = value;
+    setOwnKey(this.#parameters, name, value);
     unmarkFloat(this.#parameters, name);
   }
 
@@ -192,9 +192,13 @@ export class Experiment {
     this.#tags = [...tags];
   }
 
-  /** Records an upstream experiment this one depends on. */
+  /**
+   * Records an upstream experiment this one depends on. As Python's
+   * `exp.dependencies[short_slug] = upstream`, this changes neither `lastUpdated`
+   * nor the unsaved state: the next save writes it with the rest of the file.
+   */
   addDependency(upstream: Experiment): void {
-    this.#touch();
+    this.#assertWritable();
     this.#dependencies.set(upstream.shortSlug, upstream);
   }
 

@@ -2,12 +2,13 @@
  * Python lazyscribe's experiment order: same slug → by `last_updated`,
  * otherwise by `created_at`; lists are kept sorted by bisect-right insertion.
  */
+import { compareTimes } from "../time/index.js";
 import type { Experiment } from "./experiment.js";
 
-/** `a < b` in Python's experiment order. */
+/** `a < b` in Python's experiment order (times compared to below the millisecond, as Python's microseconds). */
 export function experimentLess(a: Experiment, b: Experiment): boolean {
-  if (a.slug === b.slug) return a.lastUpdated.getTime() < b.lastUpdated.getTime();
-  return a.createdAt.getTime() < b.createdAt.getTime();
+  if (a.slug === b.slug) return compareTimes(a.lastUpdated, b.lastUpdated) < 0;
+  return compareTimes(a.createdAt, b.createdAt) < 0;
 }
 
 /** Inserts `item` after every element it is not less than (Python's `bisect.insort_right`). */

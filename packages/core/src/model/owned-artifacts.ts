@@ -41,8 +41,17 @@ export function logInto(
       `An artifact named "${name}" already exists in ${owner}. Use another name, or pass { overwrite: true } to replace it.`,
     );
   }
-  if (index >= 0) list[index] = artifact;
-  else list.push(artifact);
+  if (index >= 0) {
+    // Replacing a stored artifact: its file is rewritten in place when the name is unchanged (as Python
+    // does), and deleted after the next save otherwise, so no file is left that no manifest names.
+    const previous = list[index]!;
+    const stored = !previous.dirty || previous.replacesStoredFile ? previous.fname : previous.supersedes;
+    if (stored !== undefined) {
+      if (stored === artifact.fname) artifact.replacesStoredFile = true;
+      else artifact.supersedes = stored;
+    }
+    list[index] = artifact;
+  } else list.push(artifact);
   warnOutputOnly(artifact, "logged");
   return artifact;
 }

@@ -2,7 +2,7 @@
 import { isAscii } from "node:buffer";
 import { isAbsolute, resolve as resolvePath, sep } from "node:path";
 import { Artifact } from "../artifacts/artifact.js";
-import { writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
+import { deleteSupersededFiles, writePendingArtifacts, type PendingArtifact } from "../artifacts/artifact-io.js";
 import { encodePythonJson } from "../json/index.js";
 import { InvalidArgumentError, ManifestError, NotFoundError, ReadOnlyError, SaveError, isLazyscribeError } from "../errors.js";
 import { assertSafeRelative, joinKey, parentKey } from "../storage/keys.js";
@@ -326,6 +326,8 @@ export class Project {
     this.#experiments = committed.experiments;
     this.#appended.clear();
     this.#manifestVersion = committed.version;
+    // Only after the manifest landed, and never a file the landed manifest still names.
+    await deleteSupersededFiles(this.storage, pending, committed.experiments);
   }
 
   #commitContext(fresh: ReadonlyMap<Experiment, string>): CommitContext {

@@ -160,8 +160,9 @@ export async function minimalRepositoryFromRelease(
   await Promise.all(
     chosen.artifacts.map((a) =>
       limit(async () => {
+        const source = repository.fileKey(a); // checks the name and file name first
         const target = safeJoin(joinKey(folder, a.name), a.fname, `file name of artifact "${a.name}"`);
-        await copyAcross(repository.storage, repository.fileKey(a), destination, target);
+        await copyAcross(repository.storage, source, destination, target);
         options.onProgress?.({ files: ++files, totalFiles });
       }),
     ),

@@ -24,9 +24,13 @@ export function joinKey(...parts: string[]): string {
 }
 
 /**
- * Checks that `relative` is a plain relative path that stays inside its base:
- * no `..` or `.` segment, no absolute path, no backslash, no NUL or other control
- * character, no percent-encoded separator or dot, no empty segment. Returns it unchanged.
+ * Checks that `relative` is a relative path that stays inside its base on every
+ * store: no `..` or `.` segment, no absolute path, no empty segment, no NUL. Any
+ * other character is kept as it is, as Python lazyscribe keeps it: backslashes,
+ * `C:`, `%2e`, tabs and newlines are ordinary name characters on POSIX disks and
+ * object stores (their SDKs escape every key). On Windows, where the local disk
+ * reads `\` as a separator and `C:` as a drive, those are refused too.
+ * Returns the path unchanged.
  *
  * @param what - names the value in the error message, e.g. `artifact file name`.
  * @throws UnsafePathError when the path could escape its base.
@@ -41,13 +45,16 @@ export function assertSafeRelative(relative: string, what: string): string {
   return relative;
 }
 
+/** True when this runtime's local paths treat backslashes and drive letters specially. */
+const WINDOWS = process.platform === "win32";
+
 function unsafeReason(p: string): string | undefined {
   if (typeof p !== "string") return "it is not a string";
   if (p.length === 0) return "it is empty";
-  if (/[\u0000-\u001f\u007f]/.test(p)) return "it contains a control character";
-  if (p.includes("\\")) return "it contains a backslash";
-  if (p.startsWith("/") || /^[a-zA-Z]:/.test(p)) return "it is an absolute path";
-  if (/%(2e|2f|5c|00)/i.test(p)) return "it contains a percent-encoded dot, separator or NUL";
+  if (p.includes("\u0000")) return "it contains a NUL character";
+  if (p.startsWith("/")) return "it is an absolute path";
+  if (WINDOWS && p.includes("\\")) return "it contains a backslash, a folder separator on Windows";
+  if (WINDOWS && /^[a-zA-Z]:/.test(p)) return "it starts with a Windows drive";
   for (const segment of p.split("/")) {
     if (segment === "") return "it has an empty segment";
     if (segment === "." || segment === "..") return `it has a "${segment}" segment`;

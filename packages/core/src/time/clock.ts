@@ -5,11 +5,39 @@
  */
 import { InvalidVersionError, ManifestError } from "../errors.js";
 
-let clock: () => Date = () => new Date();
+/**
+ * Order of the system clock's readings within one millisecond. Python's clock has
+ * microseconds, so two experiments created in the same millisecond still sort in
+ * creation order there; `Date` would tie them. Readings of a replaced (for example
+ * frozen) clock carry no rank, so they tie exactly as Python's frozen clock does.
+ */
+const subMillisecondRank = new WeakMap<Date, number>();
+let lastMillisecond = Number.NaN;
+let rankInMillisecond = 0;
+
+function systemClock(): Date {
+  const date = new Date();
+  const ms = date.getTime();
+  rankInMillisecond = ms === lastMillisecond ? rankInMillisecond + 1 : 0;
+  lastMillisecond = ms;
+  if (rankInMillisecond > 0) subMillisecondRank.set(date, rankInMillisecond);
+  return date;
+}
+
+let clock: () => Date = systemClock;
 
 /** The current time from the library clock. */
 export function now(): Date {
   return clock();
+}
+
+/**
+ * Compares two times as Python compares its microsecond datetimes: by
+ * millisecond, then, for readings of the system clock within one millisecond, by
+ * the order they were read in. Negative when `a` is earlier.
+ */
+export function compareTimes(a: Date, b: Date): number {
+  return a.getTime() - b.getTime() || (subMillisecondRank.get(a) ?? 0) - (subMillisecondRank.get(b) ?? 0);
 }
 
 /**
@@ -37,9 +65,22 @@ export function pythonDateText(date: Date): string {
   return isoSeconds(date).replace("T", " ") + (ms ? `.${pad(ms, 3)}000` : "");
 }
 
-/** The 14-digit stamp `YYYYMMDDHHMMSS` used in slugs and default file names. */
+/**
+ * The stamp `YYYYMMDDHHMMSS` used in slugs and default file names, as Python's
+ * `strftime("%Y%m%d%H%M%S")`: glibc does not pad `%Y`, so year 999 gives `999...` (13 digits).
+ */
 export function stamp(date: Date): string {
-  return isoSeconds(date).replace(/[-T:]/g, "");
+  return String(date.getUTCFullYear()) + isoSeconds(date).slice(4).replace(/[-T:]/g, "");
+}
+
+/**
+ * `Date.UTC` for any year: it maps years 0-99 to 1900-1999, which would turn a
+ * Python `0005-01-02T03:04:05` into 1905.
+ */
+function utcDate(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
+  const date = new Date(Date.UTC(2000, mo, d, h, mi, s, ms));
+  date.setUTCFullYear(y, mo, d);
+  return date;
 }
 
 /** The timestamp cut to whole seconds, as it is after a save and reload. */
@@ -61,10 +102,11 @@ export function parseIsoTimestamp(text: string, where = "timestamp"): Date {
   const m = typeof text === "string" ? (ISO_EXTENDED.exec(text) ?? ISO_BASIC.exec(text)) : null;
   if (!m) throw new ManifestError(`Invalid ${where} ${JSON.stringify(text)}: expected an ISO 8601 date-time such as 2025-01-20T13:23:30.`);
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, "0").slice(0, 3)));
-  const date = new Date(ms);
+  const date = utcDate(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, "0").slice(0, 3)));
+  let ms = date.getTime();
   if (
     Number.isNaN(ms) ||
+    Number(y) < 1 ||
     date.getUTCDate() !== Number(d) ||
     date.getUTCMonth() !== Number(mo) - 1 ||
     Number(h) > 23 ||
@@ -96,7 +138,7 @@ export function parseVersionString(text: string): Date {
     );
   if (!m) throw fail();
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59) throw fail();
+  const date = utcDate(y, mo - 1, d, h, mi, s, 0);
+  if (y < 1 || date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59) throw fail();
   return date;
 }

@@ -11,6 +11,8 @@ export default defineConfig({
     reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Polls wait for an outcome, never for a speed: on two loaded cores 1 s (the default) is not enough.
+    expect: { poll: { timeout: 10_000 } },
     pool: "forks",
   },
 });

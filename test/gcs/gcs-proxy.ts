@@ -4,7 +4,7 @@
  * query parameters such as ifGenerationMatch, bytes each way) and to answer
  * with errors the emulator never gives (401, 403, 429, 503), or to answer late.
  */
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One request that went through the proxy. */
@@ -48,6 +48,7 @@ export interface GcsProxy {
 export async function startGcsProxy(target: string): Promise<GcsProxy> {
   const targetUrl = new URL(target);
   const proxy: GcsProxy = { url: "", records: [], receivedBytes: 0, fault: undefined, close: async () => {} };
+  const upstreamAgent = new Agent({ keepAlive: true });
   const server: Server = createServer((req: IncomingMessage, res) => {
     const url = new URL(req.url ?? "/", proxy.url);
     const record: ProxyRecord = {
@@ -85,6 +86,8 @@ export async function startGcsProxy(target: string): Promise<GcsProxy> {
     const forward = () => {
       const upstream = request(
         {
+          // Its own pool: tests count the client's connections on Node's global agent.
+          agent: upstreamAgent,
           host: targetUrl.hostname,
           port: targetUrl.port,
           method: req.method,
@@ -99,6 +102,10 @@ export async function startGcsProxy(target: string): Promise<GcsProxy> {
           res.writeHead(reply.statusCode ?? 502, headers);
           reply.on("data", (chunk: Buffer) => (record.responseBytes += chunk.length));
           reply.pipe(res);
+          // A client that hangs up mid-body leaves the reply paused on its socket: end it.
+          res.on("close", () => {
+            if (!reply.complete) reply.destroy();
+          });
         },
       );
       upstream.on("error", () => res.destroy());
@@ -117,6 +124,7 @@ export async function startGcsProxy(target: string): Promise<GcsProxy> {
   proxy.close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
+      upstreamAgent.destroy();
       server.close(() => resolve());
     });
   return proxy;

@@ -266,6 +266,56 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
     for (const p of proxies) await p.close();
   });
 
+  it("a conditional write refused with an answer cut mid-body is PRECONDITION_FAILED, and the object is unchanged", async () => {
+    const cut = await startFaultProxy({
+      upstream: target.upstream!(),
+      flavor: target.name as "s3" | "gcs" | "azure",
+      seed: SEED,
+      mode: "transient",
+      rate: 1,
+      kinds: ["truncate"],
+      // One cut answer for each of the two writes below, whatever an SDK counts as one operation.
+      maxPerUrl: 2,
+      methods: ["PUT", "POST"],
+    });
+    proxies.push(cut);
+    const storage = await faulty(cut);
+    const key = `${(await target.freshRoot("cut")).replace(/^\w+:\/\//, "")}/cut-refusal.txt`;
+    const { version: first } = await direct.write(key, "one");
+    await direct.write(key, "two");
+    const injectedBefore = cut.injected.truncate;
+    for (const precondition of [{ ifMatch: first }, { ifNoneMatch: "*" as const }]) {
+      const err = await storage.write(key, "three", { precondition }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err instanceof StorageError && err.code, String(err)).toBe("PRECONDITION_FAILED");
+    }
+    expect(cut.injected.truncate - injectedBefore).toBe(2);
+    expect(Buffer.from(await direct.read(key)).toString()).toBe("two");
+  });
+
+  it("a listing whose answer is cut mid-body is asked for again and lists everything", async () => {
+    const root = (await target.freshRoot("cutlist")).replace(/^\w+:\/\//, "");
+    for (const name of ["a", "b", "c"]) await direct.write(`${root}/p/${name}.json`, name);
+    const cut = await startFaultProxy({
+      upstream: target.upstream!(),
+      flavor: target.name as "s3" | "gcs" | "azure",
+      seed: SEED,
+      mode: "transient",
+      rate: 1,
+      kinds: ["truncate"],
+      maxPerUrl: 1,
+      methods: ["GET"],
+    });
+    proxies.push(cut);
+    const storage = await faulty(cut);
+    const keys: string[] = [];
+    for await (const entry of storage.list(`${root}/p/`)) keys.push(entry.key);
+    expect(keys.sort()).toEqual(["a", "b", "c"].map((n) => `${root}/p/${n}.json`));
+    expect(cut.injected.truncate).toBe(1);
+  });
+
   it(`${WRITERS} concurrent writers save ${WRITERS * EXPERIMENTS} experiments through transient faults; loads succeed through them`, async () => {
     const location = `${await target.freshRoot("faults")}/project.json`;
     const storage = await faulty();

@@ -52,6 +52,34 @@ import type { AzureStorageOptions } from "./options.js";
 const MiB = 1024 * 1024;
 /** How often one read resumes after its connection dropped (the SDK's default for its own resume). */
 const MAX_DOWNLOAD_RESUMES = 5;
+/** Attempts of a request whose answer is cut off mid-body (see retryCutAnswers). */
+const MAX_CUT_ANSWER_ATTEMPTS = 4;
+
+/**
+ * Runs `request` again when its answer is cut off while its body is read: the SDK's retry policy
+ * retries connection errors, not that. Only for requests that are safe to send twice.
+ */
+async function retryCutAnswers<T>(signal: { aborted: boolean } | undefined, request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (!isCutAnswer(err) || attempt >= MAX_CUT_ANSWER_ATTEMPTS || signal?.aborted) throw err;
+      await sleep(50 * 2 ** attempt * Math.random());
+    }
+  }
+}
+
+/** The SDK's error for an answer whose body stopped arriving (connection reset or aborted mid-read). */
+function isCutAnswer(err: unknown): boolean {
+  const e = (typeof err === "object" && err !== null ? err : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+  return (
+    e.code === "PARSE_ERROR" &&
+    e.statusCode === undefined &&
+    typeof e.message === "string" &&
+    /aborted|socket hang up|ECONNRESET|premature close/i.test(e.message)
+  );
+}
 
 /** The `az` backend class. Prefer {@link createAzureStorage}. */
 export class AzureStorage implements Storage {
@@ -149,10 +177,17 @@ export class AzureStorage implements Storage {
     const { segment, container, blob: blobPrefix } = splitKey(prefix, "list", this.#account);
     try {
       const client = (await this.#service()).getContainerClient(container);
-      const pages = client
-        .listBlobsFlat({ prefix: blobPrefix || undefined, abortSignal: options.signal })
-        .byPage({ maxPageSize: this.#pageSize });
-      for await (const page of pages) {
+      // Page by page, so a page whose answer is cut off is asked for again from its own token.
+      let continuationToken: string | undefined;
+      do {
+        const next = await retryCutAnswers(options.signal, () =>
+          client
+            .listBlobsFlat({ prefix: blobPrefix || undefined, abortSignal: options.signal })
+            .byPage({ maxPageSize: this.#pageSize, continuationToken })
+            .next(),
+        );
+        if (next.done) break;
+        const page = next.value;
         for (const item of page.segment.blobItems) {
           yield {
             key: `${segment}/${item.name}`,
@@ -161,7 +196,8 @@ export class AzureStorage implements Storage {
             lastModified: item.properties.lastModified,
           };
         }
-      }
+        continuationToken = page.continuationToken || undefined;
+      } while (continuationToken);
     } catch (err) {
       throw this.#fail(err, "list", prefix, { container }, options.signal);
     }
@@ -299,13 +335,17 @@ export class AzureStorage implements Storage {
     upload: BlockBlobParallelUploadOptions,
     progress: Progress,
   ): Promise<{ etag?: string }> {
-    const response = await client.uploadData(bytes, {
-      ...upload,
-      blockSize: this.#blockSize,
-      maxSingleShotSize: this.#blockSize,
-      concurrency: this.#concurrency,
-      onProgress: (e) => progress.report(e.loadedBytes),
-    });
+    // The body is in memory, so sending it again is safe: a conditional write that did land the first
+    // time is refused with 412, which callers of preconditions handle (the save protocol reads back).
+    const response = await retryCutAnswers(upload.abortSignal, () =>
+      client.uploadData(bytes, {
+        ...upload,
+        blockSize: this.#blockSize,
+        maxSingleShotSize: this.#blockSize,
+        concurrency: this.#concurrency,
+        onProgress: (e) => progress.report(e.loadedBytes),
+      }),
+    );
     progress.report(bytes.byteLength, true);
     return response;
   }

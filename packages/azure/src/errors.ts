@@ -132,6 +132,14 @@ export function toStorageError(err: unknown, operation: StorageOperation, key: s
   }
   // The SDK's own per-try abort (not the caller's signal, which the storage class rethrows as is).
   if (name === "AbortError") return make("UNAVAILABLE", "the connection to Azure was cut off");
+  // An answer whose body stopped arriving: the request may or may not have taken effect.
+  if (networkCode === "PARSE_ERROR" && /aborted|socket hang up|ECONNRESET|premature close/i.test(cause.message)) {
+    return make(
+      "UNAVAILABLE",
+      "the connection to Azure was cut off while its answer arrived",
+      "Try again; the request was already sent again a few times",
+    );
+  }
   // @azure/identity: no credential source at all, or one that was refused.
   if (name === "CredentialUnavailableError" || name === "AggregateAuthenticationError") {
     return make(

@@ -7,6 +7,7 @@ import { SaveError } from "../errors.js";
 import { encodePythonJson } from "../json/index.js";
 import { createMemoryStorage } from "../storage/memory-storage.js";
 import type { Storage, WriteOptions } from "../storage/protocol.js";
+import { StorageError } from "../storage/storage-error.js";
 import { Project } from "./project.js";
 import { joinChunks, encodeChunk } from "./manifest-text.js";
 import { newPendingKey, pendingPrefix } from "./pending-entries.js";
@@ -52,6 +53,31 @@ function racing(inner: Storage, beforeManifestWrite: () => Promise<void>): Stora
       return inner.write(key, body, options);
     },
   };
+}
+
+/** A store whose next manifest read fails with a transient error, after `beforeFail` ran (another writer's commit, or nothing). */
+function failingManifestRead(inner: Storage, beforeFail: () => Promise<void>): { storage: Storage; arm: () => void } {
+  let armed = false;
+  const storage: Storage = {
+    protocol: inner.protocol,
+    storeId: inner.storeId,
+    capabilities: inner.capabilities,
+    read: async (k, o) => {
+      if (k === KEY && armed) {
+        armed = false;
+        await beforeFail();
+        throw new StorageError("the connection was cut off", { code: "UNAVAILABLE", operation: "read", protocol: "memory", key: k });
+      }
+      return inner.read(k, o);
+    },
+    readStream: (k, o) => inner.readStream(k, o),
+    stat: (k, o) => inner.stat(k, o),
+    list: (p, o) => inner.list(p, o),
+    delete: (k, o) => inner.delete(k, o),
+    copy: (a, b, o) => inner.copy(a, b, o),
+    write: (k, b, o) => inner.write(k, b, o),
+  };
+  return { storage, arm: () => (armed = true) };
 }
 
 const open = (storage: Storage, author: string, mode: "a" | "w" | "w+" = "a") => Project.open(`memory://${KEY}`, { mode, author, storage });
@@ -113,6 +139,57 @@ describe("saves through pending entries", () => {
       "ours",
     );
     await ours.log("mine", (e) => e.logMetric("y", 2));
+    await ours.save();
+    expect((await manifest(storage)).map((e) => e.name)).toContain("mine");
+  });
+
+  it("a manifest read cut off while another writer replaced it is a conflict: the save reads the new one and lands", async () => {
+    const storage = freshStore();
+    const rival = await open(storage, "rival");
+    await rival.log("first", (e) => e.logMetric("x", 1));
+    await rival.save();
+    const flaky = failingManifestRead(storage, async () => {
+      await rival.log("second", (e) => e.logMetric("x", 2));
+      await rival.save();
+    });
+    // Our manifest write loses once (the rival commits "third"), so the save reads the manifest: that read fails.
+    const ours = await open(
+      racing(flaky.storage, async () => {
+        flaky.arm();
+        await rival.log("third", (e) => e.logMetric("x", 3));
+        await rival.save();
+      }),
+      "ours",
+    );
+    await ours.log("mine", (e) => e.logMetric("y", 1));
+    await ours.save();
+    expect((await manifest(storage)).map((e) => e.name).sort()).toEqual(["first", "mine", "second", "third"]);
+    expect(await pendingKeys(storage)).toEqual([]);
+  });
+
+  it("a manifest read that fails while nobody replaced it is the store's error: the save says its entry is kept", async () => {
+    const storage = freshStore();
+    const rival = await open(storage, "rival");
+    const flaky = failingManifestRead(storage, async () => {});
+    let raced = false;
+    const ours = await open(
+      racing(flaky.storage, async () => {
+        if (raced) return;
+        raced = true;
+        await rival.log("rival", (e) => e.logMetric("x", 1));
+        await rival.save();
+        flaky.arm();
+      }),
+      "ours",
+    );
+    await ours.log("mine", (e) => e.logMetric("y", 1));
+    const err = await ours.save().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SaveError);
+    expect(String((err as Error).message)).toMatch(/the connection was cut off.*kept in the pending entry/);
+    // The next save folds it in.
     await ours.save();
     expect((await manifest(storage)).map((e) => e.name)).toContain("mine");
   });

@@ -103,12 +103,24 @@ function indexBySlug(list: readonly Experiment[]): Map<string, Experiment> {
 }
 
 async function readManifest(ctx: CommitContext): Promise<{ version: string | null; experiments: Experiment[] }> {
-  // stat first, so the version is never newer than the text (a newer text only makes the write lose).
-  const info = await ctx.storage.stat(ctx.key);
-  if (!info) return { version: null, experiments: [] };
-  const text = await readPending(ctx.storage, ctx.key);
-  if (text === null) return { version: null, experiments: [] };
-  return { version: info.version, experiments: await ctx.parse(text) };
+  for (;;) {
+    // stat first, so the version is never newer than the text (a newer text only makes the write lose).
+    const info = await ctx.storage.stat(ctx.key);
+    if (!info) return { version: null, experiments: [] };
+    let text: string | null;
+    try {
+      text = await readPending(ctx.storage, ctx.key);
+    } catch (err) {
+      // A transient failure while another writer replaced the manifest (a cut download resumed on
+      // the version it started from is refused, say) is a conflict like a refused commit: read the
+      // new one. With the version unchanged it is the store's fault, and stays the caller's error.
+      if (!isStorageError(err) || !err.retryable) throw err;
+      if ((await ctx.storage.stat(ctx.key))?.version === info.version) throw err;
+      continue;
+    }
+    if (text === null) return { version: null, experiments: [] };
+    return { version: info.version, experiments: await ctx.parse(text) };
+  }
 }
 
 function wrap(ctx: CommitContext, err: unknown, entryKey: string | undefined): unknown {

@@ -266,7 +266,8 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
     for (const p of proxies) await p.close();
   });
 
-  it("a conditional write refused with an answer cut mid-body is PRECONDITION_FAILED, and the object is unchanged", async () => {
+  /** A proxy of its own that cuts the answer of every request of `methods` mid-body, `perUrl` times per URL. */
+  const cuttingProxy = async (methods: readonly string[], perUrl: number) => {
     const cut = await startFaultProxy({
       upstream: target.upstream!(),
       flavor: target.name as "s3" | "gcs" | "azure",
@@ -274,11 +275,16 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
       mode: "transient",
       rate: 1,
       kinds: ["truncate"],
-      // One cut answer for each of the two writes below, whatever an SDK counts as one operation.
-      maxPerUrl: 2,
-      methods: ["PUT", "POST"],
+      maxPerUrl: perUrl,
+      methods,
     });
     proxies.push(cut);
+    return cut;
+  };
+
+  it("a conditional write refused with an answer cut mid-body is PRECONDITION_FAILED, and the object is unchanged", async () => {
+    // One cut answer for each of the two writes below, whatever an SDK counts as one operation.
+    const cut = await cuttingProxy(["PUT", "POST"], 2);
     const storage = await faulty(cut);
     const key = `${(await target.freshRoot("cut")).replace(/^\w+:\/\//, "")}/cut-refusal.txt`;
     const { version: first } = await direct.write(key, "one");
@@ -298,17 +304,7 @@ describe.each(clouds)("$name through the fault proxy", (target) => {
   it("a listing whose answer is cut mid-body is asked for again and lists everything", async () => {
     const root = (await target.freshRoot("cutlist")).replace(/^\w+:\/\//, "");
     for (const name of ["a", "b", "c"]) await direct.write(`${root}/p/${name}.json`, name);
-    const cut = await startFaultProxy({
-      upstream: target.upstream!(),
-      flavor: target.name as "s3" | "gcs" | "azure",
-      seed: SEED,
-      mode: "transient",
-      rate: 1,
-      kinds: ["truncate"],
-      maxPerUrl: 1,
-      methods: ["GET"],
-    });
-    proxies.push(cut);
+    const cut = await cuttingProxy(["GET"], 1);
     const storage = await faulty(cut);
     const keys: string[] = [];
     for await (const entry of storage.list(`${root}/p/`)) keys.push(entry.key);

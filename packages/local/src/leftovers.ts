@@ -55,6 +55,7 @@ class Journal {
   #lines = 0;
   readonly #inFlight = new Set<string>();
   #sweeping: Promise<void> | undefined;
+  #rotating: Promise<void> | undefined;
   #exitHook = false;
 
   /** Notes `path` (a temp file, or `lock:<path>`) before it is created. Best effort: a failing journal only means no cleanup. */
@@ -63,8 +64,14 @@ class Journal {
     const handle = await this.#open();
     if (!handle) return;
     try {
-      if (++this.#lines > ROTATE_AFTER) await this.#rotate();
-      else await handle.write(entry + "\n");
+      if (++this.#lines > ROTATE_AFTER) {
+        // One rotation at a time: concurrent ones would replace each other's new handle, leaving
+        // one open with nobody to close it (Node 26 makes a FileHandle closed by GC an error).
+        this.#rotating ??= this.#rotate().finally(() => (this.#rotating = undefined));
+        await this.#rotating;
+        // The new journal may have been started before this entry was noted: note it there too.
+        await (await this.#open())?.write(entry + "\n");
+      } else await handle.write(entry + "\n");
     } catch {
       // the journal is an aid to cleanup, never a reason for a write to fail
     }

@@ -12,8 +12,8 @@
  * - `delay`: the request is forwarded after `delayMs`.
  *
  * Modes: `off` forwards everything; `transient` faults a request with probability `rate`, but never
- * the same operation (see operationId) more than `maxPerRequest` times in a row, so a client that
- * retries gets through; `persistent` faults every request with the first of `kinds` (a `delay` then never
+ * the same operation (see operationId), nor the same method and URL, more than `maxPerRequest` times
+ * in a row, so a client that retries gets through; `persistent` faults every request with the first of `kinds` (a `delay` then never
  * answers: a black hole). Only loopback is ever contacted; the proxy stops when closed.
  */
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -161,11 +161,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const id = operationId(req);
     const url = `${req.method} ${req.url}`;
     const row = inARow.get(id) ?? 0;
-    if (row >= maxPerRequest || (perUrl.get(url) ?? 0) >= maxPerUrl || random() >= rate) {
+    // Also counted per URL: some retries carry a new invocation id (GCS File.save() opens a new
+    // upload for each; a backend's own resend of a cut answer is a new SDK operation).
+    const urlRow = inARow.get(url) ?? 0;
+    if (row >= maxPerRequest || urlRow >= maxPerRequest || (perUrl.get(url) ?? 0) >= maxPerUrl || random() >= rate) {
       inARow.delete(id);
+      inARow.delete(url);
       return null;
     }
     inARow.set(id, row + 1);
+    inARow.set(url, urlRow + 1);
     perUrl.set(url, (perUrl.get(url) ?? 0) + 1);
     let kind = kinds[Math.floor(random() * kinds.length)]!;
     // A HEAD response has no body to cut: cut the connection instead.

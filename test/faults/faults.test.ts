@@ -53,9 +53,9 @@ describe("the fault proxy", () => {
   });
   afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
 
-  const get = (url: string) =>
+  const get = (url: string, options: { method?: string; headers?: Record<string, string> } = {}) =>
     new Promise<{ status: number; body: string; location?: string } | { error: string }>((resolve) => {
-      const req = request(url, { agent: false }, (res) => {
+      const req = request(url, { agent: false, ...options }, (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (c: string) => (body += c));
         res.on("end", () => resolve({ status: res.statusCode!, body, location: res.headers.location }));
@@ -119,6 +119,30 @@ describe("the fault proxy", () => {
     expect(first.join(" ")).not.toMatch(/(?:(?:503|429) ){3}/);
     expect(first).toContain("200");
     expect(first.filter((o) => o !== "200").length).toBeGreaterThan(0);
+
+    // GCS File.save() retries a single-request upload with a new invocation id: its URL still ties the attempts.
+    const uploads = await startFaultProxy({
+      upstream: origin,
+      flavor: "gcs",
+      seed: 3,
+      mode: "transient",
+      rate: 1,
+      kinds: ["status503"],
+      maxPerRequest: 2,
+    });
+    try {
+      const attempts = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await get(`${uploads.url}/upload/storage/v1/b/bkt/o?uploadType=multipart&name=a&ifGenerationMatch=0`, {
+          method: "POST",
+          headers: { "x-goog-api-client": `gl-node/24 gccl/8.4.0 gccl-invocation-id/attempt-${i}` },
+        });
+        attempts.push("status" in r ? r.status : r.error);
+      }
+      expect(attempts).toEqual([503, 503, 200]);
+    } finally {
+      await uploads.close();
+    }
 
     const once = await startFaultProxy({
       upstream: origin,

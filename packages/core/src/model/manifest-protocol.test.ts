@@ -55,15 +55,22 @@ function racing(inner: Storage, beforeManifestWrite: () => Promise<void>): Stora
   };
 }
 
-/** A store whose next manifest read fails with a transient error, after `beforeFail` ran (another writer's commit, or nothing). */
-function failingManifestRead(inner: Storage, beforeFail: () => Promise<void>): { storage: Storage; arm: () => void } {
+/**
+ * A store whose next read of a key that `fails` picks (the manifest by default) fails with a
+ * transient error, after `beforeFail` ran (another writer's commit, or nothing).
+ */
+function failingManifestRead(
+  inner: Storage,
+  beforeFail: () => Promise<void>,
+  fails: (key: string) => boolean = (k) => k === KEY,
+): { storage: Storage; arm: () => void } {
   let armed = false;
   const storage: Storage = {
     protocol: inner.protocol,
     storeId: inner.storeId,
     capabilities: inner.capabilities,
     read: async (k, o) => {
-      if (k === KEY && armed) {
+      if (fails(k) && armed) {
         armed = false;
         await beforeFail();
         throw new StorageError("the connection was cut off", { code: "UNAVAILABLE", operation: "read", protocol: "memory", key: k });
@@ -211,6 +218,30 @@ describe("saves through pending entries", () => {
     await next.log("next", (e) => e.logMetric("x", 2));
     await next.save();
     expect((await manifest(storage)).map((e) => e.name)).toEqual(["kept", "orphaned-save", "next"]);
+    expect(await pendingKeys(storage)).toEqual([]);
+  });
+
+  it("an entry read cut off while its committer deleted it counts as landed: the save goes on and lands", async () => {
+    const storage = freshStore();
+    const ghost = await open(freshStore(), "ghost");
+    await ghost.log("orphaned-save", (e) => e.logParameter("p", "v"));
+    const ghostKey = newPendingKey(KEY);
+    await storage.write(ghostKey, joinChunks(ghost.toJSON().map((e) => encodeChunk(e))), { precondition: { ifNoneMatch: "*" } });
+    const rival = await open(storage, "rival");
+    // While our save reads the left entry, the rival's save folds it in and deletes it; our read then fails.
+    const flaky = failingManifestRead(
+      storage,
+      async () => {
+        await rival.log("rival", (e) => e.logMetric("x", 1));
+        await rival.save();
+      },
+      (k) => k === ghostKey,
+    );
+    flaky.arm();
+    const ours = await open(flaky.storage, "ours");
+    await ours.log("mine", (e) => e.logMetric("y", 1));
+    await ours.save();
+    expect((await manifest(storage)).map((e) => e.name).sort()).toEqual(["mine", "orphaned-save", "rival"]);
     expect(await pendingKeys(storage)).toEqual([]);
   });
 

@@ -46,6 +46,9 @@ export async function readPending(storage: Storage, key: string): Promise<string
     return new TextDecoder().decode(await storage.read(key));
   } catch (err) {
     if (isStorageError(err, "NOT_FOUND")) return null;
+    // A read cut off, then resumed after a committer deleted the object, fails as a transient
+    // fault (Azure refuses the resume pinned to the first ETag with 412): gone is gone.
+    if (isStorageError(err) && err.retryable && (await storage.stat(key)) === null) return null;
     throw err;
   }
 }

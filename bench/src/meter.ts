@@ -12,7 +12,7 @@
  */
 import { subscribe } from "node:diagnostics_channel";
 import type { Readable } from "node:stream";
-import type { Storage } from "@lazyscribe/core";
+import { wrapStorage, type Storage } from "@lazyscribe/core";
 
 /** Counts of one measured phase. */
 export interface Counts {
@@ -121,10 +121,7 @@ function byteLength(body: unknown): number | "stream" {
 
 /** The same store, counting calls and bytes into `meter`. Keeps `storeId`, so copies stay server-side. */
 export function metered(inner: Storage, meter: Meter): Storage {
-  return {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
+  return wrapStorage(inner, {
     async read(key, options) {
       meter.call("read");
       const data = await inner.read(key, options);
@@ -158,6 +155,5 @@ export function metered(inner: Storage, meter: Meter): Storage {
       meter.copied(to);
       return inner.copy(from, to, options);
     },
-    close: inner.close ? () => inner.close!() : undefined,
-  };
+  });
 }

@@ -20,16 +20,7 @@ for (const extra of config.imports.slice(1)) await import(extra);
 const { storage: inner, path: manifestKey } = await api.resolveLocation(config.location, config.settings);
 let conflicts = 0;
 // Delegates to the real store, counting refused manifest preconditions.
-const storage = {
-  protocol: inner.protocol,
-  storeId: inner.storeId,
-  capabilities: inner.capabilities,
-  read: (k, o) => inner.read(k, o),
-  readStream: (k, o) => inner.readStream(k, o),
-  stat: (k, o) => inner.stat(k, o),
-  list: (p, o) => inner.list(p, o),
-  delete: (k, o) => inner.delete(k, o),
-  copy: (s, d, o) => inner.copy(s, d, o),
+const storage = api.wrapStorage(inner, {
   async write(key, body, options) {
     try {
       return await inner.write(key, body, options);
@@ -38,7 +29,7 @@ const storage = {
       throw err;
     }
   },
-};
+});
 
 const project = await api.Project.open(config.location, { mode: "a", author: `writer-${config.writer}`, storage });
 let saved = 0;

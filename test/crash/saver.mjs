@@ -30,16 +30,7 @@ if (config.afterEntry) {
   const { storage: inner, path: manifestKey } = await api.resolveLocation(config.location, config.settings);
   let pendingNames = [];
   let bumped = false;
-  storage = {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
-    read: (k, o) => inner.read(k, o),
-    readStream: (k, o) => inner.readStream(k, o),
-    stat: (k, o) => inner.stat(k, o),
-    list: (p, o) => inner.list(p, o),
-    delete: (k, o) => inner.delete(k, o),
-    copy: (s, d, o) => inner.copy(s, d, o),
+  storage = api.wrapStorage(inner, {
     async write(key, body, options) {
       if (key === manifestKey && options?.precondition && !bumped) {
         // A concurrent writer commits first (S3 versions are content hashes, so it must change the content).
@@ -55,7 +46,7 @@ if (config.afterEntry) {
       }
       return result;
     },
-  };
+  });
   globalThis.__pendingNames = (names) => (pendingNames = names);
 }
 const project = await api.Project.open(config.location, { mode: "a", author: `crash-${config.trial}`, storage });

@@ -22,6 +22,7 @@ import {
   releaseFromConfig,
   Repository,
   setClock,
+  wrapStorage,
   type Release,
   type Storage,
   type StorageSettings,
@@ -51,10 +52,7 @@ interface Traffic {
 /** The same store, recording every read, write and copy it is asked for. */
 function recording(inner: Storage): { storage: Storage; traffic: Traffic; reset: () => void } {
   const traffic: Traffic = { reads: [], writes: [], copies: [] };
-  const storage: Storage = {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
+  const storage = wrapStorage(inner, {
     read: (key, options) => {
       traffic.reads.push(key);
       return inner.read(key, options);
@@ -71,10 +69,7 @@ function recording(inner: Storage): { storage: Storage; traffic: Traffic; reset:
       traffic.copies.push([from, to]);
       return inner.copy(from, to, options);
     },
-    stat: (key, options) => inner.stat(key, options),
-    list: (prefix, options) => inner.list(prefix, options),
-    delete: (key, options) => inner.delete(key, options),
-  };
+  });
   const reset = () => {
     traffic.reads.length = 0;
     traffic.writes.length = 0;

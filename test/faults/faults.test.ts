@@ -20,10 +20,8 @@ import {
   SaveError,
   setClock,
   StorageError,
-  type CopyOptions,
   type Storage,
-  type WriteBody,
-  type WriteOptions,
+  wrapStorage,
 } from "@lazyscribe/core";
 import { report, targets, verifyProject } from "../concurrency/harness.js";
 import { ALL_FAULTS, startFaultProxy, type FaultKind, type FaultProxy } from "./fault-proxy.js";
@@ -171,31 +169,24 @@ describe("the fault proxy", () => {
  * again and "only if absent" refuses it. Modelled on memory:// so it runs everywhere.
  */
 function lostAnswers(inner: Storage, lose: (key: string) => boolean): Storage & { lost: number } {
-  const store = {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
-    lost: 0,
-    read: (k: string) => inner.read(k),
-    readStream: (k: string) => inner.readStream(k),
-    stat: (k: string) => inner.stat(k),
-    list: (p: string) => inner.list(p),
-    delete: (k: string) => inner.delete(k),
-    copy: (a: string, b: string, o?: CopyOptions) => inner.copy(a, b, o),
-    async write(key: string, body: WriteBody, options?: WriteOptions) {
-      const result = await inner.write(key, body, options);
-      if (options?.precondition && "ifNoneMatch" in options.precondition && lose(key)) {
-        store.lost++;
-        throw new StorageError("the file already exists", {
-          code: "PRECONDITION_FAILED",
-          operation: "write",
-          protocol: inner.protocol,
-          key,
-        });
-      }
-      return result;
-    },
-  };
+  const store: Storage & { lost: number } = Object.assign(
+    wrapStorage(inner, {
+      async write(key, body, options) {
+        const result = await inner.write(key, body, options);
+        if (options?.precondition && "ifNoneMatch" in options.precondition && lose(key)) {
+          store.lost++;
+          throw new StorageError("the file already exists", {
+            code: "PRECONDITION_FAILED",
+            operation: "write",
+            protocol: inner.protocol,
+            key,
+          });
+        }
+        return result;
+      },
+    }),
+    { lost: 0 },
+  );
   return store;
 }
 

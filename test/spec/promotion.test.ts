@@ -9,6 +9,7 @@ import {
   SaveError,
   resolveLocation,
   setClock,
+  wrapStorage,
   type Storage,
 } from "@lazyscribe/core";
 import { specBackends } from "../support/backends.js";
@@ -36,21 +37,12 @@ async function listFiles(folder: string): Promise<string[]> {
 
 /** The same store, except that every write of a `repository.json` fails (a full disk, a lost permission). */
 function failingManifestWrites(inner: Storage): Storage {
-  return {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
-    read: (key, options) => inner.read(key, options),
-    readStream: (key, options) => inner.readStream(key, options),
-    stat: (key, options) => inner.stat(key, options),
-    list: (prefix, options) => inner.list(prefix, options),
-    delete: (key, options) => inner.delete(key, options),
-    copy: (from, to, options) => inner.copy(from, to, options),
+  return wrapStorage(inner, {
     write: async (key, body, options) => {
       if (key.endsWith("repository.json")) throw new Error("simulated write failure");
       return inner.write(key, body, options);
     },
-  };
+  });
 }
 
 const FEATURES_META = {

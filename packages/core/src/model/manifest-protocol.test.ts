@@ -8,6 +8,7 @@ import { encodePythonJson } from "../json/index.js";
 import { createMemoryStorage } from "../storage/memory-storage.js";
 import type { Storage, WriteOptions } from "../storage/protocol.js";
 import { StorageError } from "../storage/storage-error.js";
+import { wrapStorage } from "../storage/wrap-storage.js";
 import { Project } from "./project.js";
 import { joinChunks, encodeChunk } from "./manifest-text.js";
 import { newPendingKey, pendingPrefix } from "./pending-entries.js";
@@ -31,17 +32,8 @@ async function manifest(storage: Storage): Promise<Array<Record<string, unknown>
 /** A store whose manifest writes can be made to lose: before each, `beforeManifestWrite` runs (another writer's commit). */
 function racing(inner: Storage, beforeManifestWrite: () => Promise<void>): Storage {
   let busy = false;
-  return {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
-    read: (k, o) => inner.read(k, o),
-    readStream: (k, o) => inner.readStream(k, o),
-    stat: (k, o) => inner.stat(k, o),
-    list: (p, o) => inner.list(p, o),
-    delete: (k, o) => inner.delete(k, o),
-    copy: (a, b, o) => inner.copy(a, b, o),
-    write: async (key: string, body: Parameters<Storage["write"]>[1], options?: WriteOptions) => {
+  return wrapStorage(inner, {
+    write: async (key, body, options?: WriteOptions) => {
       if (key === KEY && options?.precondition && !busy) {
         busy = true;
         try {
@@ -52,7 +44,7 @@ function racing(inner: Storage, beforeManifestWrite: () => Promise<void>): Stora
       }
       return inner.write(key, body, options);
     },
-  };
+  });
 }
 
 /**
@@ -65,10 +57,7 @@ function failingManifestRead(
   fails: (key: string) => boolean = (k) => k === KEY,
 ): { storage: Storage; arm: () => void } {
   let armed = false;
-  const storage: Storage = {
-    protocol: inner.protocol,
-    storeId: inner.storeId,
-    capabilities: inner.capabilities,
+  const storage = wrapStorage(inner, {
     read: async (k, o) => {
       if (fails(k) && armed) {
         armed = false;
@@ -77,13 +66,7 @@ function failingManifestRead(
       }
       return inner.read(k, o);
     },
-    readStream: (k, o) => inner.readStream(k, o),
-    stat: (k, o) => inner.stat(k, o),
-    list: (p, o) => inner.list(p, o),
-    delete: (k, o) => inner.delete(k, o),
-    copy: (a, b, o) => inner.copy(a, b, o),
-    write: (k, b, o) => inner.write(k, b, o),
-  };
+  });
   return { storage, arm: () => (armed = true) };
 }
 

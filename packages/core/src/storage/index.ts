@@ -6,3 +6,4 @@ export * from "./body.js";
 export * from "./memory-storage.js";
 export * from "./registry.js";
 export * from "./transfer.js";
+export * from "./wrap-storage.js";

@@ -1,5 +1,5 @@
 /**
- * A store that forwards to another one, except where told otherwise: the one way to
+ * A store that forwards to another one, except where told otherwise: a way to
  * observe or change what a backend is asked (count requests, log them, make a write
  * fail in a test) without writing out the whole protocol again.
  */
@@ -17,7 +17,10 @@ export type StorageOverrides = Partial<Pick<Storage, "read" | "readStream" | "wr
  * ```ts
  * let writes = 0;
  * const counted = wrapStorage(storage, {
- *   write: (key, body, options) => (writes++, storage.write(key, body, options)),
+ *   write: (key, body, options) => {
+ *     writes++;
+ *     return storage.write(key, body, options);
+ *   },
  * });
  * const project = await Project.open("s3://bucket/runs/project.json", { storage: counted });
  * ```

@@ -12,10 +12,11 @@
  * - `delay`: the request is forwarded after `delayMs`.
  *
  * Modes: `off` forwards everything; `transient` faults a request with probability `rate`, but never
- * the same operation (see operationId), nor the same method and URL, more than `maxPerRequest` times
- * in a row, so a client that retries gets through; `persistent` faults every request with the first of `kinds` (a `delay` then never
+ * the same operation (see operationId), method and URL, or upload (see uploadId) more than
+ * `maxPerRequest` times in a row, so a client that retries gets through; `persistent` faults every request with the first of `kinds` (a `delay` then never
  * answers: a black hole). Only loopback is ever contacted; the proxy stops when closed.
  */
+import { createHash } from "node:crypto";
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -135,6 +136,20 @@ function operationId(req: IncomingMessage): string {
   return `${req.method} ${req.url} ${typeof id === "string" ? id : ""}`;
 }
 
+/**
+ * What identifies one upload across its retries when the SDK gives each attempt a new
+ * invocation id (GCS `File.save()` opens a new upload for each): its URL and body, the
+ * multipart boundary (new for each attempt) taken out. `undefined` for a request without a body.
+ */
+function uploadId(req: IncomingMessage, body: Buffer): string | undefined {
+  if (body.length === 0) return undefined;
+  const boundary = /boundary=("?)([^";]+)\1/.exec(String(req.headers["content-type"] ?? ""))?.[2];
+  const hash = createHash("sha256");
+  if (boundary) for (const part of body.toString("latin1").split(boundary)) hash.update(part, "latin1");
+  else hash.update(body);
+  return `${req.method} ${req.url} body ${hash.digest("hex")}`;
+}
+
 /** Starts a proxy on an ephemeral loopback port. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(options.upstream);
@@ -155,22 +170,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let requests = 0;
   let proxyOrigin = "";
 
-  function decide(req: IncomingMessage): FaultKind | null {
+  function decide(req: IncomingMessage, body: Buffer): FaultKind | null {
     if (mode === "off" || (methods && !methods.includes(req.method ?? ""))) return null;
     if (mode === "persistent") return kinds[0] ?? null;
-    const id = operationId(req);
     const url = `${req.method} ${req.url}`;
-    const row = inARow.get(id) ?? 0;
-    // Also counted per URL: some retries carry a new invocation id (GCS File.save() opens a new
-    // upload for each; a backend's own resend of a cut answer is a new SDK operation).
-    const urlRow = inARow.get(url) ?? 0;
-    if (row >= maxPerRequest || urlRow >= maxPerRequest || (perUrl.get(url) ?? 0) >= maxPerUrl || random() >= rate) {
-      inARow.delete(id);
-      inARow.delete(url);
+    // Counted per operation, and also per URL and per upload: some retries carry a new invocation
+    // id (GCS File.save() opens a new upload for each; a backend's own resend of a cut answer is a
+    // new SDK operation). Faulted only while every count is below the bound.
+    const counted = [operationId(req), url, uploadId(req, body)].filter((k): k is string => k !== undefined);
+    if (counted.some((k) => (inARow.get(k) ?? 0) >= maxPerRequest) || (perUrl.get(url) ?? 0) >= maxPerUrl || random() >= rate) {
+      for (const k of counted) inARow.delete(k);
       return null;
     }
-    inARow.set(id, row + 1);
-    inARow.set(url, urlRow + 1);
+    for (const k of counted) inARow.set(k, (inARow.get(k) ?? 0) + 1);
     perUrl.set(url, (perUrl.get(url) ?? 0) + 1);
     let kind = kinds[Math.floor(random() * kinds.length)]!;
     // A HEAD response has no body to cut: cut the connection instead.
@@ -221,7 +233,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const fault = decide(req);
+    const fault = decide(req, body);
     if (fault) injected[fault]++;
     options.onRequest?.({
       method: req.method ?? "",

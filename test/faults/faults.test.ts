@@ -51,7 +51,7 @@ describe("the fault proxy", () => {
   });
   afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
 
-  const get = (url: string, options: { method?: string; headers?: Record<string, string> } = {}) =>
+  const get = (url: string, { body, ...options }: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<{ status: number; body: string; location?: string } | { error: string }>((resolve) => {
       const req = request(url, { agent: false, ...options }, (res) => {
         let body = "";
@@ -61,7 +61,7 @@ describe("the fault proxy", () => {
         res.on("aborted", () => resolve({ error: "aborted" }));
       });
       req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-      req.end();
+      req.end(body);
     });
 
   it("forwards, and injects each fault kind as described", async () => {
@@ -118,7 +118,8 @@ describe("the fault proxy", () => {
     expect(first).toContain("200");
     expect(first.filter((o) => o !== "200").length).toBeGreaterThan(0);
 
-    // GCS File.save() retries a single-request upload with a new invocation id: its URL still ties the attempts.
+    // GCS File.save() retries a single-request upload with a new invocation id and multipart boundary:
+    // its URL and body still tie the attempts, even when another writer's upload to that URL gets through in between.
     const uploads = await startFaultProxy({
       upstream: origin,
       flavor: "gcs",
@@ -129,15 +130,20 @@ describe("the fault proxy", () => {
       maxPerRequest: 2,
     });
     try {
-      const attempts = [];
-      for (let i = 0; i < 3; i++) {
-        const r = await get(`${uploads.url}/upload/storage/v1/b/bkt/o?uploadType=multipart&name=a&ifGenerationMatch=0`, {
+      const upload = async (content: string, attempt: number) => {
+        const boundary = `b${attempt}-${content}`;
+        const r = await get(`${uploads.url}/upload/storage/v1/b/bkt/o?uploadType=multipart&name=project.json&ifGenerationMatch=7`, {
           method: "POST",
-          headers: { "x-goog-api-client": `gl-node/24 gccl/8.4.0 gccl-invocation-id/attempt-${i}` },
+          headers: {
+            "x-goog-api-client": `gl-node/24 gccl/8.4.0 gccl-invocation-id/attempt-${attempt}-${content}`,
+            "content-type": `multipart/related; boundary=${boundary}`,
+          },
+          body: `--${boundary}\r\ncontent-type: application/json\r\n\r\n${content}\r\n--${boundary}--`,
         });
-        attempts.push("status" in r ? r.status : r.error);
-      }
-      expect(attempts).toEqual([503, 503, 200]);
+        return "status" in r ? r.status : r.error;
+      };
+      const attempts = [await upload("ours", 1), await upload("ours", 2), await upload("theirs", 1), await upload("ours", 3)];
+      expect(attempts).toEqual([503, 503, 200, 200]);
     } finally {
       await uploads.close();
     }

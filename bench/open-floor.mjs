@@ -10,7 +10,7 @@
  *   - `split + JSON.parse`: the library's decoder without its checks (one `JSON.parse` per experiment, texts kept);
  *   - `JSON.parse + minimal model`: plus one object with two `Date`s per experiment, the smallest eager model;
  *   - `Project.open` (mode `r`; it reads the file itself, so the `read` row's time is taken off).
- * Needs `npm run build` first (the npm script builds core and local).
+ * Needs `npm run build` first (the npm script builds the bench and what it uses).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
@@ -18,8 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { Experiment, Project } from "@lazyscribe/core";
+import { Project } from "@lazyscribe/core";
 import "@lazyscribe/local";
+import { appendSizeExperiments } from "./dist/size-bench.js";
 
 const n = Number(process.env.BENCH_OPEN_FLOOR_EXPERIMENTS ?? 100_000);
 const rounds = Number(process.env.BENCH_OPEN_FLOOR_ROUNDS ?? 3);
@@ -65,22 +66,7 @@ async function child(file, variant) {
 
 async function writeProject(file) {
   const project = await Project.open(file, { mode: "w", author: "bench" });
-  const start = Date.UTC(2025, 0, 1);
-  for (let i = 0; i < n; i++) {
-    const at = new Date(start + i * 1000);
-    project.append(
-      new Experiment({
-        name: `experiment-${i}`,
-        project: file,
-        storage: project.storage,
-        author: "bench",
-        createdAt: at,
-        lastUpdated: at,
-        metrics: { auc: 0.5 + (i % 997) / 2000, loss: 1 / (i + 2) },
-        parameters: { learning_rate: 0.01 * (1 + (i % 7)), depth: 2 + (i % 9) },
-      }),
-    );
-  }
+  appendSizeExperiments(project, file, n);
   await project.save();
 }
 

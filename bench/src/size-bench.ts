@@ -54,11 +54,8 @@ export interface SizeRow {
   pythonNote?: string;
 }
 
-/** Writes a project of `n` experiments with four small fields each, through the library. */
-async function writeFixture(store: StoreId, location: string, n: number, env: NodeJS.ProcessEnv): Promise<number> {
-  const storage = await libStorage(store, env);
-  const project = await Project.open(location, { mode: "w", author: "bench", storage });
-  const { path } = await resolveLocation(location, storage);
+/** Appends the scenario's `n` experiments (four small fields each) to `project`, whose manifest key is `path`. */
+export function appendSizeExperiments(project: Project, path: string, n: number): void {
   const start = Date.UTC(2025, 0, 1);
   for (let i = 0; i < n; i++) {
     const at = new Date(start + i * 1000);
@@ -66,7 +63,7 @@ async function writeFixture(store: StoreId, location: string, n: number, env: No
       new Experiment({
         name: `experiment-${i}`,
         project: path,
-        storage,
+        storage: project.storage,
         author: "bench",
         createdAt: at,
         lastUpdated: at,
@@ -75,6 +72,14 @@ async function writeFixture(store: StoreId, location: string, n: number, env: No
       }),
     );
   }
+}
+
+/** Writes a project of `n` experiments with four small fields each, through the library. */
+async function writeFixture(store: StoreId, location: string, n: number, env: NodeJS.ProcessEnv): Promise<number> {
+  const storage = await libStorage(store, env);
+  const project = await Project.open(location, { mode: "w", author: "bench", storage });
+  const { path } = await resolveLocation(location, storage);
+  appendSizeExperiments(project, path, n);
   await project.save();
   const size = (await storage.stat(path))!.size;
   await storage.close?.();
